@@ -1,0 +1,71 @@
+package io.eventdedup.config;
+
+import io.eventdedup.ttl.CapacityEstimate;
+import io.eventdedup.ttl.TtlFormula;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One source of events: its topics, format, the rules that make its dedup key, and its TTL.
+ *
+ * @param name              short name; names the store, the repartition topic and the processors, so it must not change
+ * @param inputTopics       at-least-once input topics
+ * @param outputTopic       where unique events go
+ * @param format            value encoding
+ * @param keyRules          idempotency-key rules, first hit wins
+ * @param tenantRules       tenant rules, first hit wins
+ * @param defaultTenant     tenant of records where no tenant rule hits; empty means such records are invalid
+ * @param volatileFields    fields left out of the fingerprint (attempt counters, sent-at)
+ * @param ttl               the TTL formula's terms
+ * @param producersKeyByDedupKey true when producers already partition by the dedup key, so no repartition is needed
+ * @param maxRecordBytes    larger values are INVALID (oversized)
+ * @param maxKeyChars       longer idempotency keys or tenants are INVALID
+ * @param expectedUniqueRate unique events per second, for the capacity estimate only
+ */
+public record SourceConfig(String name, List<String> inputTopics, String outputTopic, PayloadFormat format,
+                           List<KeyRule> keyRules, List<TenantRule> tenantRules, Optional<String> defaultTenant,
+                           List<String> volatileFields, TtlFormula ttl, boolean producersKeyByDedupKey,
+                           int maxRecordBytes, int maxKeyChars, double expectedUniqueRate) {
+
+    /** On-disk bytes per stored key used for the capacity estimate; the benchmark measures the real figure. */
+    public static final int ESTIMATED_BYTES_PER_ENTRY = 100;
+
+    public SourceConfig {
+        Objects.requireNonNull(name);
+        inputTopics = List.copyOf(inputTopics);
+        keyRules = List.copyOf(keyRules);
+        tenantRules = List.copyOf(tenantRules);
+        volatileFields = List.copyOf(volatileFields);
+        Objects.requireNonNull(defaultTenant);
+        Objects.requireNonNull(ttl);
+    }
+
+    public Duration ttlDuration() {
+        return ttl.ttl();
+    }
+
+    /** Name of the RocksDB window store. Renaming it forgets every key, so it derives from the source name only. */
+    public String storeName() {
+        return "dedup-" + name + "-store";
+    }
+
+    /** Name of the repartition topic suffix; Kafka Streams prefixes the application id and appends "-repartition". */
+    public String repartitionName() {
+        return "dedup-" + name + "-by-key";
+    }
+
+    /**
+     * Kafka Streams' segment interval for a window store of this retention: max(retention / 2, 60 s).
+     * The store keeps at least TTL and at most TTL plus one segment.
+     */
+    public Duration segmentInterval() {
+        return Duration.ofMillis(Math.max(ttlDuration().toMillis() / 2, 60_000L));
+    }
+
+    public CapacityEstimate capacity() {
+        return new CapacityEstimate(expectedUniqueRate, ttlDuration(), segmentInterval(), ESTIMATED_BYTES_PER_ENTRY);
+    }
+}

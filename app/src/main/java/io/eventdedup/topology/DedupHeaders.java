@@ -1,0 +1,44 @@
+package io.eventdedup.topology;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code dedup.*} headers event-dedup adds. Incoming headers with this prefix are removed first: headers are untrusted input,
+ * and a downstream reader must be able to trust that these came from us.
+ */
+public final class DedupHeaders {
+    public static final String PREFIX = "dedup.";
+    public static final String SOURCE = "dedup.source";
+    public static final String TENANT = "dedup.tenant";
+    public static final String KEY = "dedup.key";
+    public static final String KEY_RULE = "dedup.key-rule";
+    public static final String FIRST_SEEN = "dedup.first-seen";
+    public static final String REASON = "dedup.reason";
+    public static final String DETAIL = "dedup.detail";
+    public static final String ORIGIN_TOPIC = "dedup.origin.topic";
+    public static final String ORIGIN_PARTITION = "dedup.origin.partition";
+    public static final String ORIGIN_OFFSET = "dedup.origin.offset";
+    public static final String ORIGIN_TIMESTAMP = "dedup.origin.timestamp";
+
+    private DedupHeaders() {}
+
+    public static void stripOurs(Headers headers) {
+        List<String> ours = new ArrayList<>();
+        for (Header h : headers) if (h.key().startsWith(PREFIX)) ours.add(h.key());
+        for (String k : ours) headers.remove(k);
+    }
+
+    public static void add(Headers headers, String key, String value) {
+        headers.add(key, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static String get(Headers headers, String key) {
+        Header h = headers.lastHeader(key);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,20 @@
+package io.eventdedup.topology;
+
+/**
+ * What the topology reports as it decides, for metrics. Called on stream threads: implementations must be thread-safe and cheap.
+ * Note that with exactly-once, a record whose transaction aborts is processed, and reported, again.
+ */
+public interface DedupObserver {
+    DedupObserver NONE = new DedupObserver() {};
+
+    default void outcome(String source, String tenant, Outcome outcome) {}
+
+    /** A duplicate arrived {@code delayMs} after the key was first seen: the sender's retry timing. */
+    default void duplicateDelay(String source, long delayMs) {}
+
+    /** A unique event was forwarded {@code latencyMs} after its input record's timestamp. */
+    default void uniqueLatency(String source, long latencyMs) {}
+
+    /** A record's timestamp was further ahead of the wall clock than the source's clock-skew buffer, and was clamped. */
+    default void timestampClamped(String source) {}
+}

@@ -1,0 +1,95 @@
+package io.eventdedup.topology;
+
+import io.eventdedup.key.ResolvedKey;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Binary encoding of a valid {@link Envelope} for the repartition topic. Versioned so a rolling upgrade can read what the previous
+ * version wrote. The store key travels as the record key, so it is not repeated here.
+ *
+ * <pre>
+ * byte    version (1)
+ * string  tenant, idempotency key, key rule, origin topic     (int length + UTF-8)
+ * bytes   fingerprint                                         (int length + bytes)
+ * int     origin partition;  long origin offset;  long origin timestamp
+ * bytes   original key (length -1 for null);  bytes original value (the rest)
+ * </pre>
+ */
+public final class EnvelopeSerde implements Serde<Envelope> {
+    static final byte VERSION = 1;
+
+    @Override
+    public Serializer<Envelope> serializer() {
+        return (topic, e) -> {
+            if (e == null) return null;
+            if (e.isInvalid()) throw new IllegalArgumentException("invalid envelopes do not travel through the repartition topic");
+            ResolvedKey k = e.key();
+            byte[] tenant = utf8(k.tenant()), key = utf8(k.idempotencyKey()), rule = utf8(k.keyRule()), topicName = utf8(e.origin().topic());
+            int size = 1 + 4 * 5 + tenant.length + key.length + rule.length + topicName.length + k.fingerprint().length
+                    + 4 + 8 + 8 + 4 + (e.originalKey() == null ? 0 : e.originalKey().length) + e.originalValue().length;
+            ByteBuffer b = ByteBuffer.allocate(size).put(VERSION);
+            putBytes(b, tenant);
+            putBytes(b, key);
+            putBytes(b, rule);
+            putBytes(b, topicName);
+            putBytes(b, k.fingerprint());
+            b.putInt(e.origin().partition()).putLong(e.origin().offset()).putLong(e.origin().timestamp());
+            putBytes(b, e.originalKey());
+            b.put(e.originalValue());
+            return b.array();
+        };
+    }
+
+    @Override
+    public Deserializer<Envelope> deserializer() {
+        return (topic, data) -> {
+            if (data == null) return null;
+            try {
+                ByteBuffer b = ByteBuffer.wrap(data);
+                byte version = b.get();
+                if (version != VERSION) throw new SerializationException("unknown envelope version " + version + " on " + topic);
+                String tenant = getString(b), key = getString(b), rule = getString(b), originTopic = getString(b);
+                byte[] fingerprint = getBytes(b);
+                Origin origin = new Origin(originTopic, b.getInt(), b.getLong(), b.getLong());
+                byte[] originalKey = getBytes(b);
+                byte[] value = new byte[b.remaining()];
+                b.get(value);
+                // The store key is the record key; the consumer of the envelope reads it from there.
+                return Envelope.valid(new ResolvedKey(tenant, key, rule, fingerprint, null), origin, originalKey, value);
+            } catch (BufferUnderflowException | IllegalArgumentException e) {
+                throw new SerializationException("corrupt envelope on " + topic, e);
+            }
+        };
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void putBytes(ByteBuffer b, byte[] bytes) {
+        if (bytes == null) {
+            b.putInt(-1);
+        } else {
+            b.putInt(bytes.length).put(bytes);
+        }
+    }
+
+    private static byte[] getBytes(ByteBuffer b) {
+        int n = b.getInt();
+        if (n < 0) return null;
+        byte[] out = new byte[n];
+        b.get(out);
+        return out;
+    }
+
+    private static String getString(ByteBuffer b) {
+        return new String(getBytes(b), StandardCharsets.UTF_8);
+    }
+}

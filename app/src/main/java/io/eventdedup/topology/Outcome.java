@@ -1,0 +1,11 @@
+package io.eventdedup.topology;
+
+/** DESIGN §4: every input record ends in exactly one of these. */
+public enum Outcome {
+    UNIQUE, DUPLICATE, PAYLOAD_MISMATCH, INVALID;
+
+    /** Lower-case label for metrics and logs. */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
