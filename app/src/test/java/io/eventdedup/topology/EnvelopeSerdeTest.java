@@ -1,0 +1,39 @@
+package io.eventdedup.topology;
+
+import io.eventdedup.key.ResolvedKey;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EnvelopeSerdeTest {
+    private final EnvelopeSerde serde = new EnvelopeSerde();
+
+    @Test
+    void roundTripsEveryFieldAndKeepsTheValueBytesExact() {
+        byte[] value = {0, 1, 2, (byte) 0xff};
+        Envelope e = Envelope.valid(new ResolvedKey("acme", "evt-ü", "header:Idempotency-Key", new byte[32], new byte[16]),
+                new Origin("in", 3, 42L, 1_700_000_000_000L), new byte[] {9}, value);
+        Envelope back = serde.deserializer().deserialize("t", serde.serializer().serialize("t", e));
+        assertThat(back.key().tenant()).isEqualTo("acme");
+        assertThat(back.key().idempotencyKey()).isEqualTo("evt-ü");
+        assertThat(back.key().keyRule()).isEqualTo("header:Idempotency-Key");
+        assertThat(back.key().fingerprint()).isEqualTo(new byte[32]);
+        assertThat(back.origin()).isEqualTo(e.origin());
+        assertThat(back.originalKey()).containsExactly(9);
+        assertThat(back.originalValue()).isEqualTo(value);
+    }
+
+    @Test
+    void aNullOriginalKeyStaysNull() {
+        Envelope e = Envelope.valid(new ResolvedKey("t", "k", "fingerprint", new byte[32], new byte[16]), new Origin("in", 0, 0, 0), null, new byte[0]);
+        assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", e)).originalKey()).isNull();
+    }
+
+    @Test
+    void corruptBytesAreASerializationErrorNotGarbage() {
+        assertThatThrownBy(() -> serde.deserializer().deserialize("t", new byte[] {1, 0, 0})).isInstanceOf(SerializationException.class);
+        assertThatThrownBy(() -> serde.deserializer().deserialize("t", new byte[] {7})).isInstanceOf(SerializationException.class);
+    }
+}
