@@ -1,0 +1,36 @@
+package io.eventdedup.config;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The one place the Kafka Streams properties are built; the runtime and the tests both call it, so what is tested is what runs.
+ * Pass-through settings (security, client tuning) come last and win, except the few that the design depends on.
+ */
+public final class StreamsProperties {
+    private StreamsProperties() {}
+
+    /**
+     * @param passThrough Kafka client and Streams settings given by the operator (e.g. {@code security.protocol}), applied over the
+     *                    defaults here
+     */
+    public static Properties build(String applicationId, String bootstrapServers, String stateDir, Map<String, String> passThrough) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        // The store and repartition topic names are the memory of the application: refuse to start with a generated one.
+        p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
+        p.putAll(passThrough);
+        // Not overridable: the topology relies on these.
+        p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
+        return p;
+    }
+}

@@ -1,0 +1,97 @@
+package io.eventdedup.topology;
+
+import io.eventdedup.config.StreamsProperties;
+import org.apache.kafka.streams.TopologyDescription;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+import static io.eventdedup.topology.DedupHarness.AUDIT;
+import static io.eventdedup.topology.DedupHarness.T0;
+import static io.eventdedup.topology.Events.json;
+import static io.eventdedup.topology.Events.telemetry;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** DESIGN §5: duplicates are caught across input partitions (through the repartition by dedup key) and state survives restarts. */
+class RepartitionAndStateTest {
+    @TempDir
+    Path stateDir;
+    DedupHarness h;
+
+    @BeforeEach
+    void open() {
+        h = new DedupHarness(stateDir);
+    }
+
+    @AfterEach
+    void close() {
+        h.close();
+    }
+
+    @Test
+    void duplicatesArrivingOnDifferentInputPartitionsAreCaught() {
+        // The same event reaches two different input topic-partitions (a redelivery under another record key, and a replay topic).
+        h.input("telemetry.events").pipeInput(Events.utf8("device-1"), h.avro(telemetry("e-1", "acme", 1, 0.5)), T0);
+        h.input("telemetry.replay").pipeInput(Events.utf8("device-1-replayed"), h.avro(telemetry("e-1", "acme", 2, 0.5)), T0 + 500);
+        assertThat(h.drain("telemetry.events.unique")).hasSize(1);
+        assertThat(h.drain(AUDIT)).singleElement().satisfies(r -> {
+            assertThat(h.audit(r.value()).getFirstSeenTopic()).isEqualTo("telemetry.events");
+            assertThat(h.audit(r.value()).getTopic()).isEqualTo("telemetry.replay");
+        });
+    }
+
+    @Test
+    void everySourceIsRepartitionedByDedupKeyThroughAnExplicitlyNamedTopicIntoItsOwnStore() {
+        Properties props = StreamsProperties.build(DedupHarness.APP_ID, "unused:9092", stateDir.toString(), Map.of());
+        TopologyDescription d = new DedupTopology(h.config, h.registry, DedupObserver.NONE).build(props).describe();
+        Set<String> nodes = new HashSet<>();
+        Set<String> repartitionTopics = new HashSet<>();
+        Set<String> stores = new HashSet<>();
+        for (TopologyDescription.Subtopology st : d.subtopologies()) {
+            for (TopologyDescription.Node n : st.nodes()) {
+                nodes.add(n.name());
+                if (n instanceof TopologyDescription.Source src) src.topicSet().stream().filter(t -> t.endsWith("-repartition")).forEach(repartitionTopics::add);
+                if (n instanceof TopologyDescription.Processor p) stores.addAll(p.stores());
+            }
+        }
+        assertThat(nodes).contains("telemetry-input", "telemetry-keying", "telemetry-dedup", "telemetry-route", "telemetry-invalid-to-dlq");
+        assertThat(repartitionTopics).containsExactlyInAnyOrder(
+                "dedup-telemetry-by-key-repartition", "dedup-webhooks-by-key-repartition", "dedup-hooks-by-key-repartition");
+        assertThat(stores).containsExactlyInAnyOrder("dedup-telemetry-store", "dedup-webhooks-store", "dedup-hooks-store");
+    }
+
+    @Test
+    void aSourceWhoseProducersKeyByTheDedupKeySkipsTheRepartition() throws Exception {
+        h.close();
+        h = new DedupHarness(stateDir.resolve("prekeyed"), java.time.Instant.ofEpochMilli(T0).plusSeconds(86_400),
+                Map.of("source.hooks.producers-key-by-dedup-key", "true"));
+        h.input("hooks.in").pipeInput(null, json("{\"id\":\"x\",\"tenant\":\"t\"}"), T0);
+        h.input("hooks.in").pipeInput(null, json("{\"id\":\"x\",\"tenant\":\"t\"}"), T0 + 1);
+        assertThat(h.drain("hooks.out")).hasSize(1);
+        assertThat(h.drain(AUDIT)).hasSize(1);
+        assertThat(h.driver().producedTopicNames()).noneMatch(t -> t.contains("hooks-by-key"));
+    }
+
+    @Test
+    void keysSurviveClosingAndReopeningOnTheSameStateDirectory() throws Exception {
+        h.restartable();
+        h.input("telemetry.events").pipeInput(null, h.avro(telemetry("e-1", "acme", 1, 0.5)), T0);
+        h.input("hooks.in").pipeInput(null, json("{\"id\":\"x\",\"tenant\":\"t\"}"), T0);
+        assertThat(h.drain("telemetry.events.unique")).hasSize(1);
+
+        h.restart();
+
+        h.input("telemetry.events").pipeInput(null, h.avro(telemetry("e-1", "acme", 2, 0.5)), T0 + 1_000);
+        h.input("hooks.in").pipeInput(null, json("{\"id\":\"x\",\"tenant\":\"t\"}"), T0 + 1_000);
+        assertThat(h.drain("telemetry.events.unique")).isEmpty();
+        assertThat(h.drain("hooks.out")).isEmpty();
+        assertThat(h.drain(AUDIT)).hasSize(2);
+    }
+}
