@@ -13,6 +13,26 @@ import java.util.Properties;
 public final class StreamsProperties {
     private StreamsProperties() {}
 
+    /** The properties of a running instance: guarantees, threads, standbys, memory budget and error handling from the config. */
+    public static Properties build(AppConfig c) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        settings.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, c.processingGuarantee());
+        settings.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(c.streamThreads()));
+        settings.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(c.standbyReplicas()));
+        settings.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, io.eventdedup.runtime.BoundedRocksDbMemory.class.getName());
+        settings.put(io.eventdedup.runtime.BoundedRocksDbMemory.BUDGET_CONFIG, Long.toString(c.rocksDbMemoryBytes()));
+        settings.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, io.eventdedup.runtime.DedupProcessingExceptionHandler.class.getName());
+        settings.put(io.eventdedup.runtime.DedupProcessingExceptionHandler.DLQ_TOPIC_CONFIG, c.deadLetterTopic());
+        // Kafka Streams' own handlers (e.g. a corrupt record in our repartition topic) send their dead letters to the same DLQ.
+        settings.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, c.deadLetterTopic());
+        // Exactly-once commits: 100 ms keeps end-to-end latency low (Streams' default under EOS).
+        settings.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+        Map<String, String> merged = new java.util.LinkedHashMap<>(settings);
+        merged.putAll(c.kafka());
+        merged.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, c.processingGuarantee());
+        return build(c.applicationId(), c.bootstrapServers(), c.stateDir(), merged);
+    }
+
     /**
      * @param passThrough Kafka client and Streams settings given by the operator (e.g. {@code security.protocol}), applied over the
      *                    defaults here

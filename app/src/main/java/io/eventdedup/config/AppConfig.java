@@ -1,0 +1,30 @@
+package io.eventdedup.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole validated configuration of a running instance.
+ *
+ * @param kafka              pass-through Kafka client and Streams settings ({@code kafka.*} keys without the prefix), security included
+ * @param rocksDbMemoryBytes one budget for all RocksDB block caches and memtables of this instance
+ * @param createTopics       create missing output, audit and DLQ topics (input topics are never created)
+ * @param topicReplicationFactor replication factor for created topics; -1 = the broker's default
+ */
+public record AppConfig(String applicationId, String bootstrapServers, String stateDir, String processingGuarantee,
+                        int streamThreads, int standbyReplicas, long rocksDbMemoryBytes,
+                        List<SourceConfig> sources, String auditTopic, String deadLetterTopic,
+                        RegistrySettings registry, String httpBindAddress, int httpPort, int tenantLabelLimit,
+                        boolean createTopics, int topicReplicationFactor,
+                        Map<String, String> kafka) {
+
+    public AppConfig {
+        sources = List.copyOf(sources);
+        kafka = Map.copyOf(kafka);
+    }
+
+    /** The topology's view, once the audit schema's registry id is known. */
+    public DedupConfig dedupConfig(int auditSchemaId) {
+        return new DedupConfig(sources, auditTopic, deadLetterTopic, auditSchemaId);
+    }
+}

@@ -1,0 +1,76 @@
+package io.eventdedup.runtime;
+
+import io.eventdedup.key.InvalidReason;
+import io.eventdedup.topology.DedupHeaders;
+import io.eventdedup.topology.Envelope;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What happens when a processor throws. A registry outage is not the record's fault: FAIL, so the stream thread stops, the
+ * transaction aborts, and the uncaught-exception policy replaces the thread to retry from the last commit — processing pauses, no
+ * good record reaches the DLQ. Any other exception is a record the code could not handle: it goes to the DLQ with its original
+ * bytes and the exception, and processing resumes.
+ */
+public final class DedupProcessingExceptionHandler implements ProcessingExceptionHandler {
+    public static final String DLQ_TOPIC_CONFIG = "event.dedup.dlq.topic";
+    private static final Logger LOG = LoggerFactory.getLogger(DedupProcessingExceptionHandler.class);
+
+    private String dlqTopic;
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        Object t = configs.get(DLQ_TOPIC_CONFIG);
+        if (t == null) throw new IllegalStateException(DLQ_TOPIC_CONFIG + " missing from the Streams config");
+        dlqTopic = t.toString();
+    }
+
+    @Override
+    public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        if (UncaughtExceptionPolicy.isTransient(exception)) {
+            LOG.warn("{} at {}-{}@{}: pausing this stream thread until it is available again", exception.getMessage(),
+                    context.topic(), context.partition(), context.offset());
+            return Response.fail();
+        }
+        LOG.error("Unexpected error processing {}-{}@{} in {}: sending the record to {}", context.topic(), context.partition(),
+                context.offset(), context.processorNodeId(), dlqTopic, exception);
+        return Response.resume(List.of(deadLetter(context, record, exception)));
+    }
+
+    ProducerRecord<byte[], byte[]> deadLetter(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        byte[] key;
+        byte[] value;
+        String topic = context.topic();
+        int partition = context.partition();
+        long offset = context.offset();
+        RecordHeaders headers = new RecordHeaders(context.headers().toArray());
+        if (record.value() instanceof Envelope e) {
+            // After the repartition, the raw source record is our envelope: recover the original record from it.
+            key = e.originalKey();
+            value = e.originalValue();
+            topic = e.origin().topic();
+            partition = e.origin().partition();
+            offset = e.origin().offset();
+        } else {
+            key = context.sourceRawKey();
+            value = context.sourceRawValue();
+        }
+        DedupHeaders.stripOurs(headers);
+        DedupHeaders.add(headers, DedupHeaders.REASON, InvalidReason.PROCESSING_ERROR.name());
+        DedupHeaders.add(headers, DedupHeaders.DETAIL, exception.getClass().getName() + ": " + exception.getMessage()
+                + " (in " + context.processorNodeId() + ")");
+        DedupHeaders.add(headers, DedupHeaders.ORIGIN_TOPIC, topic);
+        DedupHeaders.add(headers, DedupHeaders.ORIGIN_PARTITION, Integer.toString(partition));
+        DedupHeaders.add(headers, DedupHeaders.ORIGIN_OFFSET, Long.toString(offset));
+        DedupHeaders.add(headers, DedupHeaders.ORIGIN_TIMESTAMP, Long.toString(context.timestamp()));
+        return new ProducerRecord<>(dlqTopic, null, context.timestamp(), key, value, headers);
+    }
+}

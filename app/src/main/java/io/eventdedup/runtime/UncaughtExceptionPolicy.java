@@ -1,0 +1,44 @@
+package io.eventdedup.runtime;
+
+import io.eventdedup.registry.RegistryUnavailableException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The deliberate answer to a stream thread dying. A transient outage (the schema registry) replaces the thread: its task restarts
+ * from the last committed transaction, which is what "pause and resume" means under exactly-once. Anything else shuts the whole
+ * client down, and the process exits non-zero so the orchestrator sees it: an unknown error is not retried in a loop.
+ */
+public final class UncaughtExceptionPolicy implements StreamsUncaughtExceptionHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(UncaughtExceptionPolicy.class);
+    private final Runnable onThreadReplaced;
+
+    public UncaughtExceptionPolicy(Runnable onThreadReplaced) {
+        this.onThreadReplaced = onThreadReplaced;
+    }
+
+    static boolean isTransient(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof RegistryUnavailableException) return true;
+        }
+        return false;
+    }
+
+    @Override
+    public StreamThreadExceptionResponse handle(Throwable exception) {
+        if (isTransient(exception)) {
+            LOG.warn("Stream thread stopped by a transient outage; replacing it to resume from the last commit: {}", rootMessage(exception));
+            onThreadReplaced.run();
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        }
+        LOG.error("Unexpected error in a stream thread; shutting down", exception);
+        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable r = t;
+        while (r.getCause() != null && r.getCause() != r) r = r.getCause();
+        return r.getMessage();
+    }
+}
