@@ -152,6 +152,22 @@ class HttpSchemaRegistryRetryTest {
     }
 
     @Test
+    void afterFailingOverLaterRequestsGoStraightToTheUrlThatAnswered() {
+        int a = server.addSchema(ORDER);
+        int b = server.addSchema(RegistryTestSupport.PAYMENT);
+        try (FakeSchemaRegistryServer hung = FakeSchemaRegistryServer.start()) {
+            hung.holdResponses();
+            HttpSchemaRegistry registry = client(fast(hung.url(), server.url()).requestTimeout(Duration.ofMillis(200)).build());
+
+            assertThat(registry.schemaById(a)).isEqualTo(ORDER);
+            assertThat(registry.schemaById(b)).isEqualTo(RegistryTestSupport.PAYMENT);
+
+            assertThat(hung.requestCount()).as("the hung node is tried once, not on every request").isEqualTo(1);
+            assertThat(server.requestCount()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void allBaseUrlsRefusingIsUnavailableNamingEachUrl() {
         URI dead1 = FakeSchemaRegistryServer.refusedUrl();
         URI dead2 = FakeSchemaRegistryServer.refusedUrl();
