@@ -1,0 +1,179 @@
+package io.eventdedup.registry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Client of a Confluent-compatible schema registry's REST API (Confluent, Karapace, Redpanda, Apicurio ccompat), Avro only.
+ *
+ * <p>How answers map onto {@link SchemaRegistry}'s two failure kinds matters more than anything else here, because a
+ * {@link SchemaNotFoundException} sends a record to the DLQ: it is thrown only when the registry itself says, with its own error
+ * code, that it lacks the schema (or holds a non-Avro one). A 404 without such a code usually means a wrong base URL or a proxy in
+ * the way; that and every other surprise is a {@link RegistryUnavailableException}, which pauses processing instead.
+ */
+public final class HttpSchemaRegistry implements SchemaRegistry {
+    // Confluent's error codes: subject not found, version not found, schema not found.
+    private static final Set<Integer> NOT_FOUND_CODES = Set.of(40401, 40402, 40403);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RegistryClientSettings settings;
+    private final RegistryTransport transport;
+    private final BoundedCache<Integer, Schema> schemasById;
+    private final BoundedCache<SubjectSchema, Integer> idsBySubjectSchema;
+
+    private record SubjectSchema(String subject, Schema schema) {}
+
+    public HttpSchemaRegistry(RegistryClientSettings settings) {
+        this(settings, d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000));
+    }
+
+    HttpSchemaRegistry(RegistryClientSettings settings, RegistryTransport.Sleeper sleeper) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.transport = new RegistryTransport(settings, sleeper);
+        this.schemasById = new BoundedCache<>(settings.cacheCapacity());
+        this.idsBySubjectSchema = new BoundedCache<>(settings.cacheCapacity());
+    }
+
+    @Override
+    public Schema schemaById(int id) {
+        Schema cached = schemasById.get(id);
+        if (cached != null) return cached;
+        RegistryTransport.Response r = transport.exchange("GET", "/schemas/ids/" + id, null);
+        if (r.status() == 404 && NOT_FOUND_CODES.contains(errorCode(r))) {
+            throw new SchemaNotFoundException("schema id " + id + " not found in the schema registry (" + r.describe(settings) + ")");
+        }
+        JsonNode body = expectOk(r);
+        String type = body.path("schemaType").asText("AVRO");
+        if (!type.equals("AVRO")) {
+            throw new SchemaNotFoundException("schema id " + id + " is a " + type + " schema, not an Avro schema");
+        }
+        // Without resolving references a parse fails on the first type defined elsewhere; say why instead of a parse error.
+        if (body.path("references").size() > 0) {
+            throw new SchemaNotFoundException("schema id " + id + " uses schema references, which this client does not resolve");
+        }
+        Schema schema = parse(id, text(r, body, "schema"));
+        schemasById.put(id, schema);
+        return schema;
+    }
+
+    @Override
+    public int register(String subject, Schema schema) {
+        SubjectSchema key = new SubjectSchema(subject, schema);
+        Integer cached = idsBySubjectSchema.get(key);
+        if (cached != null) return cached;
+        RegistryTransport.Response r = transport.exchange("POST", "/subjects/" + encode(subject) + "/versions", schemaRequest(schema));
+        if (isRefusal(r)) throw refused("register a schema under subject " + subject, r);
+        int id = id(r, expectOk(r));
+        idsBySubjectSchema.put(key, id);
+        return id;
+    }
+
+    @Override
+    public int idOf(String subject, Schema schema) {
+        SubjectSchema key = new SubjectSchema(subject, schema);
+        Integer cached = idsBySubjectSchema.get(key);
+        if (cached != null) return cached;
+        RegistryTransport.Response r = transport.exchange("POST", "/subjects/" + encode(subject), schemaRequest(schema));
+        if (r.status() == 404 && NOT_FOUND_CODES.contains(errorCode(r))) {
+            throw new SchemaNotFoundException("schema not registered under subject " + subject + " (" + r.describe(settings) + ")");
+        }
+        if (isRefusal(r)) throw refused("look up a schema under subject " + subject, r);
+        int id = id(r, expectOk(r));
+        idsBySubjectSchema.put(key, id);
+        return id;
+    }
+
+    /** Forgets cached answers. The HttpClient of Java 17 has nothing to close; its threads go with it. */
+    @Override
+    public void close() {
+        schemasById.clear();
+        idsBySubjectSchema.clear();
+    }
+
+    /** A subject is one path segment: '/' and spaces must be escaped ({@link URLEncoder} writes a space as '+', wrong in a path). */
+    static String encode(String subject) {
+        return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String schemaRequest(Schema schema) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("schema", schema.toString()); // no schemaType: absent means AVRO, and older registries reject the field
+        return body.toString();
+    }
+
+    /** The body of a 200; anything else here (404 without a registry code, 3xx, 2xx that is not JSON) is not the record's fault. */
+    private JsonNode expectOk(RegistryTransport.Response r) {
+        if (r.status() != 200) throw unexpected(r, "unexpected status");
+        try {
+            JsonNode node = JSON.readTree(r.body());
+            if (node == null || !node.isObject()) throw unexpected(r, "answer is not a JSON object");
+            return node;
+        } catch (JsonProcessingException e) {
+            throw unexpected(r, "answer is not JSON");
+        }
+    }
+
+    private int id(RegistryTransport.Response r, JsonNode body) {
+        JsonNode id = body.get("id");
+        if (id == null || !id.canConvertToInt()) throw unexpected(r, "answer has no integer 'id'");
+        return id.intValue();
+    }
+
+    private String text(RegistryTransport.Response r, JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || !v.isTextual()) throw unexpected(r, "answer has no text '" + field + "'");
+        return v.asText();
+    }
+
+    private static Schema parse(int id, String text) {
+        try {
+            // Default values are not validated: this is a writer schema producers already use, and we never read defaults.
+            return new Schema.Parser().setValidateDefaults(false).parse(text);
+        } catch (SchemaParseException e) {
+            throw new SchemaNotFoundException("schema id " + id + " is not a valid Avro schema: " + e.getMessage());
+        }
+    }
+
+    private static int errorCode(RegistryTransport.Response r) {
+        try {
+            JsonNode node = JSON.readTree(r.body());
+            return node != null && node.path("error_code").canConvertToInt() ? node.path("error_code").intValue() : -1;
+        } catch (JsonProcessingException e) {
+            return -1;
+        }
+    }
+
+    /** A 4xx that is the request's fault (409 incompatible, 422 invalid...). A bare 404 is not: it is left to {@link #expectOk}. */
+    private static boolean isRefusal(RegistryTransport.Response r) {
+        return r.status() >= 400 && r.status() < 500 && r.status() != 404;
+    }
+
+    private RegistryRequestException refused(String what, RegistryTransport.Response r) {
+        String message = r.body();
+        try {
+            JsonNode node = JSON.readTree(r.body());
+            if (node != null && node.path("message").isTextual()) message = node.path("message").asText();
+        } catch (JsonProcessingException ignored) {
+            // not the registry's JSON error body: keep the raw text
+        }
+        int code = errorCode(r);
+        return new RegistryRequestException("schema registry refused to " + what + ": HTTP " + r.status()
+                + (code == -1 ? "" : ", error_code " + code) + RegistryTransport.excerpt(settings.redact(message))
+                + " (" + r.method() + " " + r.uri() + ")", r.status(), code);
+    }
+
+    private RegistryUnavailableException unexpected(RegistryTransport.Response r, String why) {
+        String hint = r.status() == 404 ? " (a 404 without a registry error code: is the base URL right?)" : "";
+        return new RegistryUnavailableException("schema registry gave an answer this client cannot use, " + why + hint + ": "
+                + r.describe(settings));
+    }
+}
