@@ -1,5 +1,7 @@
 package io.eventdedup.config;
 
+import io.eventdedup.registry.RegistryClientSettings;
+
 import java.util.List;
 import java.util.Map;
 
@@ -8,13 +10,14 @@ import java.util.Map;
  *
  * @param kafka              pass-through Kafka client and Streams settings ({@code kafka.*} keys without the prefix), security included
  * @param rocksDbMemoryBytes one budget for all RocksDB block caches and memtables of this instance
+ * @param registryUrl        {@code mock://SCOPE} or comma-separated {@code http(s)://} base URLs of the schema registry
  * @param createTopics       create missing output, audit and DLQ topics (input topics are never created)
  * @param topicReplicationFactor replication factor for created topics; -1 = the broker's default
  */
 public record AppConfig(String applicationId, String bootstrapServers, String stateDir, String processingGuarantee,
                         int streamThreads, int standbyReplicas, long rocksDbMemoryBytes,
                         List<SourceConfig> sources, String auditTopic, String deadLetterTopic,
-                        RegistrySettings registry, String httpBindAddress, int httpPort, int tenantLabelLimit,
+                        String registryUrl, RegistryClientSettings registry, String httpBindAddress, int httpPort, int tenantLabelLimit,
                         boolean createTopics, int topicReplicationFactor,
                         Map<String, String> kafka) {
 

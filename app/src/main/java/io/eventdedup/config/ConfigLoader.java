@@ -21,6 +21,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.eventdedup.registry.RegistryClientSettings;
 import io.eventdedup.ttl.Durations;
 
 /**
@@ -170,14 +171,23 @@ public final class ConfigLoader {
         }
 
         if (problems.isEmpty()) {
-            RegistrySettings registry = new RegistrySettings(registryUrl, userInfo, bearer,
-                    r.optional("schema.registry.ssl.truststore.location"), r.optional("schema.registry.ssl.truststore.password"),
-                    r.optional("schema.registry.ssl.truststore.type").orElse("JKS"),
-                    r.optional("schema.registry.ssl.keystore.location"), r.optional("schema.registry.ssl.keystore.password"),
-                    r.optional("schema.registry.ssl.keystore.type").orElse("JKS"),
-                    connectTimeout, requestTimeout, maxRetries, backoff, backoffMax);
+            RegistryClientSettings registry = null;
+            try {
+                RegistryClientSettings.Builder b = RegistryClientSettings.builder()
+                        .connectTimeout(connectTimeout).requestTimeout(requestTimeout).maxRetries(maxRetries)
+                        .initialBackoff(backoff).maxBackoff(backoffMax);
+                userInfo.ifPresent(u -> b.basicAuth(u.substring(0, u.indexOf(':')), u.substring(u.indexOf(':') + 1)));
+                bearer.ifPresent(b::bearerToken);
+                r.optional("schema.registry.ssl.truststore.location").ifPresent(loc -> b.trustStore(new RegistryClientSettings.KeyStoreFile(Path.of(loc),
+                        r.optional("schema.registry.ssl.truststore.password").orElse(null), r.optional("schema.registry.ssl.truststore.type").orElse("JKS"))));
+                r.optional("schema.registry.ssl.keystore.location").ifPresent(loc -> b.keyStore(new RegistryClientSettings.KeyStoreFile(Path.of(loc),
+                        r.optional("schema.registry.ssl.keystore.password").orElse(null), r.optional("schema.registry.ssl.keystore.type").orElse("JKS"))));
+                registry = b.build();
+            } catch (IllegalArgumentException e) {
+                problems.add(new ConfigProblem("schema.registry.*", null, e.getMessage()));
+            }
             AppConfig config = new AppConfig(appId, bootstrap, stateDir, guarantee, threads, standbys, memory, sources, audit, dlq,
-                    registry, bind, port, tenantLimit, createTopics, rf, kafka);
+                    registryUrl, registry, bind, port, tenantLimit, createTopics, rf, kafka);
             // Let Kafka itself judge the pass-through settings: a typo'd value fails here, before anything connects.
             try {
                 new StreamsConfig(StreamsProperties.build(config));
