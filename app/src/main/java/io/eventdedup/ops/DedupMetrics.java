@@ -43,6 +43,8 @@ import java.util.function.Supplier;
  * <p><b>Hot path.</b> Called on stream threads: counters are cached per (source, tenant label) with one slot per outcome, so a
  * record costs two hash lookups and an increment, never a registry lookup or an allocation.
  *
+ * <p>Counts are of processing attempts: with exactly-once, a record whose transaction aborts is processed, and counted, again.
+ *
  * <p>The store and state gauges read the Kafka Streams instance, which is built after the topology (and so after this observer):
  * they read 0 until {@link #bindStreams} is called, normally by {@link MetricsBinding}.
  */
@@ -58,7 +60,11 @@ public final class DedupMetrics implements DedupObserver {
     static final Set<String> KEY_PROPERTIES = Set.of("estimate-num-keys");
     static final Set<String> BYTE_PROPERTIES = Set.of("total-sst-files-size", "cur-size-all-mem-tables");
 
-    /** Retry timing: from a fast client retry (ms) to a webhook sender's multi-day horizon. */
+    /**
+     * Retry timing: from a fast client retry (ms) to a webhook sender's multi-day horizon. Explicit buckets (rather than a
+     * percentile histogram) keep the series count fixed and the {@code le} values stable for dashboards; the expected-value
+     * bounds set on the timers only matter if a MeterFilter turns percentile histograms on.
+     */
     static final Duration[] DUPLICATE_DELAY_BUCKETS = {
             ms(1), ms(5), ms(10), ms(50), ms(100), ms(250), ms(500),
             sec(1), ms(2_500), sec(5), sec(10), sec(30), min(1), min(2), min(5), min(10), min(30),

@@ -1,11 +1,7 @@
 package io.eventdedup.ops;
 
-import io.eventdedup.config.ConfigProblem;
 import io.eventdedup.config.DedupConfig;
-import io.eventdedup.config.SourceConfig;
-import io.eventdedup.config.SourcesParser;
 import io.eventdedup.registry.MockSchemaRegistry;
-import io.eventdedup.schemas.DuplicateDetected;
 import io.eventdedup.topology.DedupTopology;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -26,9 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,18 +45,7 @@ class DedupTopologyMetricsScrapeTest {
     void setUp() throws Exception {
         MockSchemaRegistry.drop(SCOPE);
         MockSchemaRegistry schemas = MockSchemaRegistry.forScope(SCOPE);
-        int auditSchemaId = schemas.register("dedup.audit-value", DuplicateDetected.getClassSchema());
-        List<ConfigProblem> problems = new ArrayList<>();
-        List<SourceConfig> sources = new SourcesParser(Map.of(
-                "sources", "hooks",
-                "source.hooks.input.topics", "in",
-                "source.hooks.output.topic", "out",
-                "source.hooks.format", "json",
-                "source.hooks.key.rules", "field:id",
-                "source.hooks.tenant.rules", "field:tenant",
-                "source.hooks.retry.horizon", "1h"), problems).parse();
-        assertThat(problems).isEmpty();
-        DedupConfig config = new DedupConfig(sources, "dedup.audit", "dedup.dlq", auditSchemaId);
+        DedupConfig config = HooksConfig.create(schemas);
 
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         DedupMetrics metrics = DedupMetrics.forConfig(registry, config, DedupMetrics.DEFAULT_TENANT_CAP);
@@ -107,7 +89,6 @@ class DedupTopologyMetricsScrapeTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
         String scrape = response.body();
-        System.out.println(scrape.lines().filter(l -> l.contains("dedup_")).reduce("", (a, b) -> a + b + "\n"));
 
         assertThat(scrape.lines()).contains(
                 "dedup_events_total{outcome=\"unique\",source=\"hooks\",tenant=\"t1\"} 2.0",
