@@ -57,16 +57,23 @@ public final class ConfigLoader {
 
     /** The merged key/value view (defaults, file, environment), with unknown or unreadable entries reported to {@code problems}. */
     public static Map<String, String> merge(Optional<Path> file, Map<String, String> env, List<ConfigProblem> problems) {
-        Map<String, String> conf = new LinkedHashMap<>(DefaultConfig.load());
+        Map<String, String> fileEntries = new LinkedHashMap<>();
         file.ifPresent(f -> {
             Properties p = new Properties();
             try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
                 p.load(r);
-                p.stringPropertyNames().forEach(k -> conf.put(k, p.getProperty(k)));
+                p.stringPropertyNames().forEach(k -> fileEntries.put(k, p.getProperty(k)));
             } catch (IOException e) {
                 problems.add(new ConfigProblem("--config", f.toString(), "cannot read the file: " + e.getMessage()));
             }
         });
+        return merge(fileEntries, env, problems);
+    }
+
+    /** As {@link #merge(Optional, Map, List)}, with the file's entries given as a map (embedded mode, tests). */
+    public static Map<String, String> merge(Map<String, String> fileEntries, Map<String, String> env, List<ConfigProblem> problems) {
+        Map<String, String> conf = new LinkedHashMap<>(DefaultConfig.load());
+        conf.putAll(fileEntries);
         Map<String, String> byEnvName = new TreeMap<>();
         for (String key : conf.keySet()) byEnvName.put(envName(key), key);
         for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
@@ -108,7 +115,16 @@ public final class ConfigLoader {
     /** Everything {@code run} needs, validated. */
     public static AppConfig load(Optional<Path> file, Map<String, String> env) {
         List<ConfigProblem> problems = new ArrayList<>();
-        Map<String, String> conf = merge(file, env, problems);
+        return validate(merge(file, env, problems), problems);
+    }
+
+    /** Everything {@code run} needs, from entries given as a map over the defaults (embedded mode, tests); no environment. */
+    public static AppConfig load(Map<String, String> entries) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        return validate(merge(entries, Map.of(), problems), problems);
+    }
+
+    private static AppConfig validate(Map<String, String> conf, List<ConfigProblem> problems) {
         checkKeys(conf, problems);
         List<SourceConfig> sources = new SourcesParser(conf, problems).parse();
         Values r = new Values(conf, problems);

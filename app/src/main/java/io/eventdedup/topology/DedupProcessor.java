@@ -71,7 +71,7 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
         if (first.sameFingerprint(key.fingerprint())) {
             StoreEntry updated = first.withOneMoreDelivery();
             store.put(record.key(), updated.encode(), seen.key);
-            forwardDuplicate(record, e, seen.key, updated);
+            forwardDuplicate(record, e, now, seen.key, updated);
         } else {
             forwardMismatch(record, e, seen.key);
         }
@@ -101,9 +101,9 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
         context().forward(record.withKey(e.originalKey()).withValue(new Routed(source.outputTopic(), e.originalValue())));
     }
 
-    private void forwardDuplicate(Record<Bytes, Envelope> record, Envelope e, long firstSeenAt, StoreEntry first) {
+    private void forwardDuplicate(Record<Bytes, Envelope> record, Envelope e, long now, long firstSeenAt, StoreEntry first) {
         ResolvedKey k = e.key();
-        long delay = e.origin().timestamp() - firstSeenAt;
+        long delay = now - firstSeenAt; // both on the guarded dedup clock, so a skewed producer clock does not distort it
         DuplicateDetected d = DuplicateDetected.newBuilder()
                 .setSource(source.name())
                 .setTenant(k.tenant())
