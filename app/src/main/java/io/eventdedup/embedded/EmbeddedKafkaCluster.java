@@ -57,6 +57,13 @@ import org.slf4j.LoggerFactory;
  *       exactly-once-v2 output never commits and read_committed consumers see nothing.</li>
  * </ul>
  * Topics are not auto-created: create them with {@link #createTopics(int, String...)}.
+ *
+ * <p>For owners: close it from the shutdown path (try-with-resources, or the demo's shutdown hook)
+ * after the clients that use it; only {@link #close()} deletes the data directory. The broker logs
+ * through SLF4J and is chatty at INFO: set the {@code kafka}, {@code org.apache.kafka} and
+ * {@code state.change.logger} loggers to WARN where that matters. Kafka's storage formatter, run by
+ * the test kit, prints two lines ("Bootstrap metadata: ...", "Formatting metadata directory ...")
+ * straight to {@code System.out} during {@link #start()}; the kit offers no way to redirect them.
  */
 public final class EmbeddedKafkaCluster implements AutoCloseable {
 
@@ -64,6 +71,13 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     /** The id of the single combined node in a test kit cluster of one combined node. */
     private static final int NODE_ID = 0;
+
+    /** Settings the test kit or this class decide; overriding them is refused. */
+    private static final Set<String> OWNED_BROKER_CONFIG = Set.of(
+            "node.id", "broker.id", "process.roles", "log.dir", "log.dirs", "metadata.log.dir",
+            "listeners", "advertised.listeners", "listener.security.protocol.map",
+            "inter.broker.listener.name", "controller.listener.names",
+            "controller.quorum.voters", "controller.quorum.bootstrap.servers");
 
     private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration ADMIN_CLOSE_TIMEOUT = Duration.ofSeconds(5);
@@ -132,14 +146,20 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     /**
      * Starts a broker with {@code brokerOverrides} applied over {@link #DEFAULT_BROKER_CONFIG}, and
-     * returns once it accepts clients. The test kit owns {@code node.id}, {@code process.roles},
-     * {@code log.dirs}, {@code metadata.log.dir} and {@code controller.quorum.voters}; overriding
-     * {@code listeners} gives up the loopback-only binding.
+     * returns once it accepts clients.
      *
+     * @throws IllegalArgumentException if an override touches node identity, directories,
+     *                                  listeners or the quorum, which this class decides
      * @throws KafkaException if the broker cannot be started; nothing is left behind then
      */
     public static EmbeddedKafkaCluster start(Map<String, String> brokerOverrides) {
         Objects.requireNonNull(brokerOverrides, "brokerOverrides");
+        Set<String> refused = new TreeSet<>(brokerOverrides.keySet());
+        refused.retainAll(OWNED_BROKER_CONFIG);
+        if (!refused.isEmpty()) {
+            throw new IllegalArgumentException("The embedded Kafka broker decides " + refused
+                    + " itself; remove them from the overrides");
+        }
         long started = System.nanoTime();
         Path dataDirectory = null;
         List<ServerSocketChannel> sockets = new ArrayList<>();

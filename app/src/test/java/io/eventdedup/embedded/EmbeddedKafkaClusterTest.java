@@ -124,6 +124,14 @@ class EmbeddedKafkaClusterTest {
     }
 
     @Test
+    void refusesOverridesOfListenersAndIdentity() {
+        assertThatThrownBy(() -> EmbeddedKafkaCluster.start(Map.of(
+                "listeners", "PLAINTEXT://0.0.0.0:9092", "node.id", "7", "num.io.threads", "4")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[listeners, node.id]");
+    }
+
+    @Test
     void readCommittedConsumerSeesCommittedTransactionsOnly() {
         String topic = unique("txn");
         kafka.createTopics(1, topic);
