@@ -93,7 +93,18 @@ public final class ConfigLoader {
         return conf;
     }
 
-    static String envName(String key) {
+    /** Every top-level key (besides {@code kafka.*} and {@code source.NAME.*}) the configuration understands. */
+    public static Set<String> topLevelKeys() {
+        return TOP_LEVEL;
+    }
+
+    /** Every {@code source.NAME.*} suffix the configuration understands. */
+    public static Set<String> sourceKeySuffixes() {
+        return SOURCE_SUFFIXES;
+    }
+
+    /** The environment variable that overrides {@code key}. */
+    public static String envName(String key) {
         return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
