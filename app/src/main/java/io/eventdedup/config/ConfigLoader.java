@@ -217,13 +217,27 @@ public final class ConfigLoader {
                     registryUrl, registry, bind, port, tenantLimit, createTopics, rf, kafka);
             // Let Kafka itself judge the pass-through settings: a typo'd value fails here, before anything connects.
             try {
-                new StreamsConfig(StreamsProperties.build(config));
+                StreamsConfig streams = new StreamsConfig(StreamsProperties.build(config));
+                // Client settings are only checked when each client is built: build their configs now.
+                new org.apache.kafka.clients.consumer.ConsumerConfig(withByteArraySerdes(streams.getMainConsumerConfigs(appId, "validate", 0)));
+                new org.apache.kafka.clients.producer.ProducerConfig(withByteArraySerdes(streams.getProducerConfigs("validate")));
+                new org.apache.kafka.clients.admin.AdminClientConfig(streams.getAdminConfigs("validate"));
             } catch (org.apache.kafka.common.config.ConfigException e) {
                 problems.add(new ConfigProblem("kafka.*", null, "Kafka rejects the settings: " + e.getMessage()));
             }
             if (problems.isEmpty()) return config;
         }
         throw new ConfigException(problems);
+    }
+
+    /** Streams sets the (de)serializers when it builds its clients; add them so the client configs can be checked alone. */
+    private static Map<String, Object> withByteArraySerdes(Map<String, Object> clientConfig) {
+        Map<String, Object> m = new java.util.HashMap<>(clientConfig);
+        m.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+        m.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+        m.put("key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class);
+        m.put("value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class);
+        return m;
     }
 
     /** Unknown keys are nearly always typos: report them instead of silently ignoring a setting. */
