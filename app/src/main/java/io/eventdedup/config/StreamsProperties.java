@@ -23,6 +23,7 @@ public final class StreamsProperties {
         settings.put(io.eventdedup.runtime.BoundedRocksDbMemory.BUDGET_CONFIG, Long.toString(c.rocksDbMemoryBytes()));
         settings.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, io.eventdedup.runtime.DedupProcessingExceptionHandler.class.getName());
         settings.put(io.eventdedup.runtime.DedupProcessingExceptionHandler.DLQ_TOPIC_CONFIG, c.deadLetterTopic());
+        settings.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true"); // no global stores; opts in to the 5.0 default
         // Kafka Streams' own handlers (e.g. a corrupt record in our repartition topic) send their dead letters to the same DLQ.
         settings.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, c.deadLetterTopic());
         // Exactly-once commits: 100 ms keeps end-to-end latency low (Streams' default under EOS).

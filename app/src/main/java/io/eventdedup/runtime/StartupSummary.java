@@ -20,7 +20,8 @@ public final class StartupSummary {
                 .append("  standby.replicas=").append(c.standbyReplicas()).append("  state.dir=").append(c.stateDir()).append('\n');
         sb.append("  rocksdb.memory.budget=").append(c.rocksDbMemoryBytes() >> 20).append(" MiB (shared by all stores)")
                 .append("  http=").append(c.httpBindAddress()).append(':').append(c.httpPort()).append('\n');
-        sb.append("  schema registry: ").append(c.registryUrl()).append(' ').append(c.registry()).append('\n');
+        sb.append("  schema registry: ").append(c.registryUrl().startsWith("mock://")
+                ? c.registryUrl() + " (in-memory, this process only)" : c.registry().withBaseUrls(io.eventdedup.registry.RegistryClientSettings.parseUrls(c.registryUrl()))).append('\n');
         sb.append("  audit topic=").append(c.auditTopic()).append("  dlq topic=").append(c.deadLetterTopic()).append('\n');
         if (!c.kafka().isEmpty()) {
             sb.append("  kafka overrides: ").append(c.kafka().entrySet().stream().map(e -> e.getKey() + "=" + Secrets.display(e.getKey(), e.getValue()))
