@@ -37,8 +37,9 @@ import java.util.function.LongConsumer;
  * Sends a realistic at-least-once workload to the telemetry and webhooks input topics and returns the {@link LoadLedger} of what
  * it sent. It models real senders:
  * <ul>
- *   <li><b>retry storms</b>: senders retry with exponential backoff and jitter; retries come in bursts (a share of the time the
- *       receiver is "down" and most events are retried, otherwise few are), and every retry of an event follows its first
+ *   <li><b>retry storms</b>: senders retry with exponential backoff and jitter; retries come in bursts (in one block of 200
+ *       events out of every 5 the receiver struggles and 16 times as many events are retried as in the others), and every retry
+ *       of an event follows its first
  *       delivery within {@link LoadProfile#retryHorizon()} (3.72 s by default) of event time, far inside the TTLs;</li>
  *   <li><b>cross-partition redeliveries</b>: a share of retries is sent, with an explicit partition, to another partition than the
  *       first delivery;</li>
@@ -68,10 +69,11 @@ public final class LoadGenerator {
     public static final String DEFAULT_WEBHOOKS_TOPIC = EventSource.WEBHOOKS.defaultInputTopic();
 
     /** Events per storm block: the retry intensity changes from block to block. */
-    static final int STORM_BLOCK = 256;
-    static final double STORM_PROBABILITY = 0.2;
+    static final int STORM_BLOCK = 200;
+    /** One block in every group of this many, at a random place in the group, is a retry storm. */
+    static final int STORM_GROUP = 5;
+    /** In a storm block 4 times the mean share of events is retried, in the others a quarter of it: (4 + 4 · 1/4) / 5 = 1. */
     static final double STORM_INTENSITY = 4.0;
-    static final double CALM_INTENSITY = 0.25; // 0.8 · 0.25 + 0.2 · 4 = 1: the mean retry rate is what the profile asks
 
     private final LoadProfile profile;
     private final SchemaRegistry registry;
@@ -221,12 +223,21 @@ public final class LoadGenerator {
         private long order;
         private long sent;
         private long events;
-        private double intensity = 1;
+        private final double stormRetryProbability;
+        private final double calmRetryProbability;
+        private double retryProbability;
+        private long stormBlock;
 
         Run() {
             int digits = Math.max(4, Integer.toString(profile.tenants()).length());
             for (int i = 0; i < tenantNames.length; i++) tenantNames[i] = "tenant-" + pad(i + 1, digits);
-            meanRetriesPerRetriedEvent = meanRetries(profile.maxRetries());
+            meanRetriesPerRetriedEvent = LoadProfile.meanRetriesOfARetriedEvent(profile.maxRetries());
+            // The share of events retried, on average, for the profile's retries per event; storms get up to 4 times that and
+            // calm blocks the rest, so that the mean holds even when a storm retries every event.
+            double retried = meanRetriesPerRetriedEvent == 0 ? 0
+                    : profile.duplicateRatio() * (1 - profile.replayShare()) / meanRetriesPerRetriedEvent;
+            stormRetryProbability = Math.min(1, STORM_INTENSITY * retried);
+            calmRetryProbability = Math.min(1, Math.max(0, (STORM_GROUP * retried - stormRetryProbability) / (STORM_GROUP - 1)));
             boolean replays = profile.duplicateRatio() > 0 && profile.replayShare() > 0;
             ring = new Sent[replays ? profile.replayBatchSize() : 0];
             replayProbability = replays ? profile.duplicateRatio() * profile.replayShare() / profile.replayBatchSize() : 0;
@@ -295,7 +306,11 @@ public final class LoadGenerator {
         // ---- planning ------------------------------------------------------------------------------------------------------
 
         private void newEvent(long seq) {
-            if (seq % STORM_BLOCK == 0) intensity = stream.nextDouble() < STORM_PROBABILITY ? STORM_INTENSITY : CALM_INTENSITY;
+            if (seq % STORM_BLOCK == 0) {
+                long block = seq / STORM_BLOCK;
+                if (block % STORM_GROUP == 0) stormBlock = block + stream.nextInt(STORM_GROUP);
+                retryProbability = block == stormBlock ? stormRetryProbability : calmRetryProbability;
+            }
             EventSource source = stream.nextDouble() < profile.webhookShare() ? EventSource.WEBHOOKS : EventSource.TELEMETRY;
             boolean malformed = stream.nextDouble() < profile.malformedShare();
             long malformedSeed = stream.nextLong();
@@ -343,9 +358,7 @@ public final class LoadGenerator {
             p.occurredAt = source == EventSource.TELEMETRY ? r.nextInt(5_000) : r.nextInt(60_000); // a lag until the first send
             if (!redeliveries) return p;
 
-            double meanRetries = profile.duplicateRatio() * (1 - profile.replayShare());
-            double pRetry = meanRetriesPerRetriedEvent == 0 ? 0 : Math.min(1, meanRetries * intensity / meanRetriesPerRetriedEvent);
-            if (r.nextDouble() < pRetry) {
+            if (r.nextDouble() < retryProbability) {
                 int k = 1;
                 while (k < profile.maxRetries() && r.nextDouble() < 0.5) k++;
                 p.retryOffsets = new long[k];
@@ -503,17 +516,6 @@ public final class LoadGenerator {
             throw new IllegalStateException("the schema registry has schemas under 100 consecutive ids from " + (id - 100)
                     + "; cannot pick an unknown schema id for malformed records");
         }
-    }
-
-    /** Mean of the retry count of a retried event: 1, plus one more with probability 1/2 each, up to {@code max}. */
-    static double meanRetries(int max) {
-        if (max <= 0) return 0;
-        double mean = 0, p = 1;
-        for (int k = 1; k < max; k++) {
-            mean += k * p * 0.5;
-            p *= 0.5;
-        }
-        return mean + max * p;
     }
 
     private static String pad(int v, int digits) {

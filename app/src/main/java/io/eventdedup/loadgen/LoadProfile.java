@@ -79,8 +79,10 @@ public record LoadProfile(long events, double ratePerSecond, double duplicateRat
         share(problems, "retryJitter", retryJitter);
         if (telemetryPayloadBytes < 150 || telemetryPayloadBytes > 100_000) problems.add("telemetryPayloadBytes must be in [150, 100000], got " + telemetryPayloadBytes);
         if (webhookBodyBytes < 200 || webhookBodyBytes > 500_000) problems.add("webhookBodyBytes must be in [200, 500000], got " + webhookBodyBytes);
-        if (duplicateRatio * (1 - replayShare) > maxRetries && duplicateRatio > 0) {
-            problems.add("duplicateRatio " + duplicateRatio + " needs more retries per event than maxRetries " + maxRetries + " allows");
+        if (problems.isEmpty() && duplicateRatio * (1 - replayShare) > meanRetriesOfARetriedEvent(maxRetries) + 1e-9) {
+            problems.add(String.format("duplicateRatio %s with replayShare %s asks for %.2f retries per event; with maxRetries %d senders "
+                            + "make at most %.2f on average: raise maxRetries or replayShare", duplicateRatio, replayShare,
+                    duplicateRatio * (1 - replayShare), maxRetries, meanRetriesOfARetriedEvent(maxRetries)));
         }
         if (problems.isEmpty() && retryHorizonMillis(maxRetries, retryInitialBackoff.toMillis(), retryMultiplier, retryJitter) > MAX_RETRY_HORIZON.toMillis()) {
             problems.add("the retry horizon " + retryHorizonMillis(maxRetries, retryInitialBackoff.toMillis(), retryMultiplier, retryJitter)
@@ -111,6 +113,20 @@ public record LoadProfile(long events, double ratePerSecond, double duplicateRat
      */
     public Duration retryHorizon() {
         return Duration.ofMillis(retryHorizonMillis(maxRetries, retryInitialBackoff.toMillis(), retryMultiplier, retryJitter));
+    }
+
+    /**
+     * Mean retry count of a retried event: a sender that retries makes 1 retry, then one more with probability 1/2 each time, up
+     * to {@code max} (1.94 for 5).
+     */
+    static double meanRetriesOfARetriedEvent(int max) {
+        if (max <= 0) return 0;
+        double mean = 0, p = 1;
+        for (int k = 1; k < max; k++) {
+            mean += k * p * 0.5;
+            p *= 0.5;
+        }
+        return mean + max * p;
     }
 
     private static long retryHorizonMillis(int n, long b, double m, double j) {
