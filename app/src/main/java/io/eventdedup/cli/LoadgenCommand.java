@@ -12,7 +12,10 @@ import io.eventdedup.registry.RegistryUnavailableException;
 import io.eventdedup.registry.SchemaRegistries;
 import io.eventdedup.registry.SchemaRegistry;
 import io.eventdedup.ttl.Durations;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,12 +25,18 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Sends a realistic at-least-once workload to a Kafka cluster and, on request, checks what event-dedup made of it. */
 @Command(name = "loadgen", mixinStandardHelpOptions = true, sortOptions = false,
@@ -153,10 +162,11 @@ public final class LoadgenCommand implements java.util.concurrent.Callable<Integ
 
         Map<String, Object> producerProps = LoadGenerator.producerConfig(bootstrap);
         producerProps.putAll(producerConfig);
-        Map<String, Object> consumerProps = new LinkedHashMap<>();
+        Map<String, Object> security = new LinkedHashMap<>();
         producerConfig.forEach((k, v) -> {
-            if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) consumerProps.put(k, v);
+            if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) security.put(k, v);
         });
+        Map<String, Object> consumerProps = new LinkedHashMap<>(security);
         consumerProps.putAll(consumerConfig);
 
         SchemaRegistry registry;
@@ -166,61 +176,93 @@ public final class LoadgenCommand implements java.util.concurrent.Callable<Integ
             throw new ParameterException(spec.commandLine(), "--registry: " + e.getMessage());
         }
         try (registry) {
-            Reconciler reconciler = null;
-            Map<TopicPartition, Long> startAt = Map.of();
-            if (reconcile) {
-                reconciler = reconciler(registry, consumerProps, Map.of());
-                if (!fromBeginning) startAt = reconciler.endOffsets();
+            String problem = checkInputTopics(security);
+            if (problem != null) {
+                err.println(problem);
+                return 3;
             }
+            Map<TopicPartition, Long> startAt = reconcile && !fromBeginning ? reconciler(registry, consumerProps, Map.of()).endOffsets() : Map.of();
             out.printf("Sending %,d events (seed %d, run %s) to %s and %s at %s%n", profile.events(), theSeed, LoadGenerator.runId(theSeed),
                     telemetryTopic, webhooksTopic, rate > 0 ? String.format("%,.0f records/s", rate) : "full speed");
-            LoadLedger ledger;
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps)) {
-                long started = System.nanoTime();
-                long step = Math.max(1, profile.events() / 10);
-                LoadGenerator generator = LoadGenerator.builder(profile, registry, producer)
-                        .telemetryTopic(telemetryTopic).webhooksTopic(webhooksTopic)
-                        .progress(n -> {
-                            if (n < profile.events()) {
-                                double s = (System.nanoTime() - started) / 1e9;
-                                err.printf("  %,d of %,d events sent (%,.0f events/s)%n", n, profile.events(), n / Math.max(s, 1e-3));
-                            }
-                        }, step)
-                        .build();
-                CountDownLatch finished = new CountDownLatch(1);
-                Thread hook = new Thread(() -> {
-                    generator.stop();
-                    try {
-                        finished.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "loadgen-shutdown");
-                Runtime.getRuntime().addShutdownHook(hook);
+
+            // Ctrl-C stops the generator; the hook lets the records in hand be flushed and the ledger printed.
+            AtomicReference<LoadGenerator> running = new AtomicReference<>();
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                LoadGenerator g = running.get();
+                if (g != null) g.stop();
                 try {
-                    ledger = generator.generate();
-                } finally {
-                    finished.countDown();
-                    removeHook(hook);
+                    finished.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-            } catch (LoadGenerationException e) {
-                err.println("Sending failed: " + e.getMessage());
-                out.println(e.ledger().render());
-                return 3;
-            } catch (RegistryUnavailableException e) {
-                err.println("The schema registry is unavailable: " + e.getMessage());
-                return 3;
-            } catch (org.apache.kafka.common.KafkaException e) {
-                err.println("Sending failed: " + e.getMessage() + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
-                return 3;
+            }, "loadgen-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            LoadLedger ledger;
+            try {
+                try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps)) {
+                    long started = System.nanoTime();
+                    long step = Math.max(1, profile.events() / 10);
+                    LoadGenerator generator = LoadGenerator.builder(profile, registry, producer)
+                            .telemetryTopic(telemetryTopic).webhooksTopic(webhooksTopic)
+                            .progress(n -> {
+                                if (n < profile.events()) {
+                                    double s = (System.nanoTime() - started) / 1e9;
+                                    err.printf("  %,d of %,d events sent (%,.0f events/s)%n", n, profile.events(), n / Math.max(s, 1e-3));
+                                }
+                            }, step)
+                            .build();
+                    running.set(generator);
+                    ledger = generator.generate();
+                } catch (LoadGenerationException e) {
+                    err.println("Sending failed: " + e.getMessage());
+                    out.println(e.ledger().render());
+                    return 3;
+                } catch (RegistryUnavailableException e) {
+                    err.println("The schema registry is unavailable: " + e.getMessage());
+                    return 3;
+                } catch (KafkaException e) {
+                    err.println("Sending failed: " + e.getMessage() + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
+                    return 3;
+                }
+                out.println(ledger.render());
+            } finally {
+                finished.countDown();
+                removeHook(hook);
             }
-            out.println(ledger.render());
             if (!reconcile) return 0;
             if (ledger.stoppedEarly()) err.println("The run was stopped early; reconciling what was sent.");
             out.printf("Reconciling (up to %s)...%n", Durations.format(timeout));
-            ReconciliationReport report = reconciler(registry, consumerProps, startAt).reconcile(ledger, timeout);
+            ReconciliationReport report;
+            try {
+                report = reconciler(registry, consumerProps, startAt).reconcile(ledger, timeout);
+            } catch (RegistryUnavailableException e) {
+                err.println("The schema registry became unavailable while reconciling: " + e.getMessage());
+                return 1;
+            }
             out.println(report.render());
             return report.ok() ? 0 : 1;
+        }
+    }
+
+    /** A clear message when Kafka cannot be reached or an input topic is missing (event-dedup never creates input topics). */
+    private String checkInputTopics(Map<String, Object> security) {
+        Map<String, Object> adminProps = new LinkedHashMap<>(security);
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, "event-dedup-loadgen-admin");
+        adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        try (Admin admin = Admin.create(adminProps)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<String> missing = new ArrayList<>();
+            for (String t : List.of(telemetryTopic, webhooksTopic)) if (!existing.contains(t)) missing.add(t);
+            return missing.isEmpty() ? null : "Input topic(s) " + missing + " do not exist on " + bootstrap + "; create them first";
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            return "Cannot list the topics of " + bootstrap + ": " + cause;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "Interrupted while listing the topics of " + bootstrap;
         }
     }
 

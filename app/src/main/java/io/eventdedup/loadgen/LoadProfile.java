@@ -58,10 +58,10 @@ public record LoadProfile(long events, double ratePerSecond, double duplicateRat
     public LoadProfile {
         Objects.requireNonNull(retryInitialBackoff, "retryInitialBackoff");
         List<String> problems = new ArrayList<>();
-        if (events < 0) problems.add("events must be >= 0, got " + events);
+        if (events < 0 || events > Integer.MAX_VALUE) problems.add("events must be in [0, " + Integer.MAX_VALUE + "], got " + events);
         if (!(ratePerSecond >= 0) || Double.isInfinite(ratePerSecond)) problems.add("ratePerSecond must be >= 0 (0 = as fast as possible), got " + ratePerSecond);
         if (!(duplicateRatio >= 0 && duplicateRatio <= 10)) problems.add("duplicateRatio must be in [0, 10], got " + duplicateRatio);
-        if (tenants < 1) problems.add("tenants must be >= 1, got " + tenants);
+        if (tenants < 1 || tenants > 1_000_000) problems.add("tenants must be in [1, 1000000], got " + tenants);
         if (!(tenantSkew >= 0 && tenantSkew <= 5)) problems.add("tenantSkew must be in [0, 5], got " + tenantSkew);
         share(problems, "webhookShare", webhookShare);
         share(problems, "mismatchShare", mismatchShare);

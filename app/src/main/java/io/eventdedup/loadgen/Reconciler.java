@@ -90,6 +90,8 @@ public final class Reconciler {
      * Reads until {@code ledger.in()} records of the run's sources have been counted and then up to the current end of every
      * partition, or until {@code timeout} passes; returns the report either way ({@link ReconciliationReport#complete()} tells
      * which).
+     *
+     * @throws io.eventdedup.registry.RegistryUnavailableException when the registry cannot be reached to decode a record
      */
     public ReconciliationReport reconcile(LoadLedger ledger, Duration timeout) {
         Objects.requireNonNull(ledger, "ledger");

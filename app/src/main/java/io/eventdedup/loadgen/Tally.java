@@ -3,6 +3,7 @@ package io.eventdedup.loadgen;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.eventdedup.registry.RegistryUnavailableException;
 import io.eventdedup.registry.SchemaRegistry;
 import io.eventdedup.schemas.DuplicateDetected;
 import io.eventdedup.schemas.TelemetryEvent;
@@ -144,6 +145,8 @@ final class Tally {
         Identity id;
         try {
             id = source == EventSource.TELEMETRY ? telemetryIdentity(value) : webhookIdentity(value);
+        } catch (RegistryUnavailableException e) {
+            throw e; // not the record's fault: no verdict rather than a wrong one
         } catch (Exception e) {
             unexpected("undecodable", where + " (" + e.getMessage() + ")");
             return;
@@ -224,6 +227,8 @@ final class Tally {
         try {
             GenericRecord r = decode(value, Projection.AUDIT_DELAY);
             maxDelay = Math.max(maxDelay, (Long) r.get("delay_ms"));
+        } catch (RegistryUnavailableException e) {
+            throw e;
         } catch (Exception e) {
             // The count is what matters; an undecodable audit record only leaves the delay statistic out.
         }

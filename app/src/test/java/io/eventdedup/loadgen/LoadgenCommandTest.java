@@ -41,7 +41,7 @@ class LoadgenCommandTest {
     @Test
     void rejectsAnInvalidProfileWithEveryProblem() {
         assertThat(run("loadgen", "--bootstrap", "127.0.0.1:1", "--events", "-5", "--duplicate-ratio", "-1")).isEqualTo(2);
-        assertThat(err.toString()).contains("events must be >= 0").contains("duplicateRatio must be in [0, 10]");
+        assertThat(err.toString()).contains("events must be in [0, 2147483647], got -5").contains("duplicateRatio must be in [0, 10]");
     }
 
     @Test

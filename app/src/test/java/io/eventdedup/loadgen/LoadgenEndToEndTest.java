@@ -108,4 +108,17 @@ class LoadgenEndToEndTest {
                 .contains("Reconciliation of load run " + LoadGenerator.runId(77) + ": PASS").doesNotContain("[FAIL]");
         assertThat(err.toString()).contains("WARNING: --registry mock://");
     }
+
+    @Test
+    @Order(3)
+    void theLoadgenCommandRefusesAMissingInputTopic() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = EventDedup.commandLine();
+        cli.setOut(new PrintWriter(new StringWriter(), true));
+        cli.setErr(new PrintWriter(err, true));
+        int status = cli.execute("loadgen", "--bootstrap", kafka.bootstrapServers(), "--registry", "mock://" + SCOPE,
+                "--telemetry-topic", "no.such.topic");
+        assertThat(status).isEqualTo(3);
+        assertThat(err.toString()).contains("Input topic(s) [no.such.topic] do not exist");
+    }
 }
