@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code event-dedup} command line. */
 @Command(name = "event-dedup", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Kafka Streams gate that forwards each business event once.",
-        subcommands = {RunCommand.class, TtlCommand.class, BrokerCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, TtlCommand.class, LoadgenCommand.class, BrokerCommand.class,
+                CommandLine.HelpCommand.class})
 public final class EventDedup implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
