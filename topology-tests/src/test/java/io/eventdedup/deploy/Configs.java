@@ -115,6 +115,27 @@ final class Configs {
         return problems;
     }
 
+    private static final List<String> KAFKA_PREFIXES = List.of("main.consumer.", "restore.consumer.", "global.consumer.",
+            "consumer.", "producer.", "admin.", "topic.");
+
+    /**
+     * The application passes kafka.* through to Kafka unchecked (Kafka itself only warns about unknown settings), so a typo there
+     * would be silently ignored: these are the pass-through keys that no Kafka Streams, consumer, producer or admin config has.
+     */
+    static Set<String> unknownKafkaKeys(Map<String, String> kafka) {
+        Set<String> known = new TreeSet<>(org.apache.kafka.streams.StreamsConfig.configDef().names());
+        known.addAll(org.apache.kafka.clients.consumer.ConsumerConfig.configNames());
+        known.addAll(org.apache.kafka.clients.producer.ProducerConfig.configNames());
+        known.addAll(org.apache.kafka.clients.admin.AdminClientConfig.configNames());
+        Set<String> unknown = new TreeSet<>();
+        for (String key : kafka.keySet()) {
+            String k = key;
+            for (String prefix : KAFKA_PREFIXES) if (k.startsWith(prefix)) { k = k.substring(prefix.length()); break; }
+            if (!known.contains(k) && !key.startsWith("topic.")) unknown.add(key);
+        }
+        return unknown;
+    }
+
     /** Keys of a properties text the application does not know (top-level, source.NAME.*, kafka.*). */
     static Set<String> unknownKeys(Map<String, String> properties) {
         Set<String> unknown = new TreeSet<>();
