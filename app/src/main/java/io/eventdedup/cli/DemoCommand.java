@@ -133,9 +133,10 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The demo prints its own progress; the libraries' INFO logs would drown it. */
     private static void quietLogs() {
-        for (String name : new String[] {"org.apache.kafka", "kafka", "state.change.logger", "io.eventdedup", "org.apache.kafka.streams.KafkaStreams"}) {
-            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(name)).setLevel(Level.WARN);
+        for (String name : new String[] {"org.apache.kafka", "kafka", "state.change.logger", "org.apache.kafka.streams.KafkaStreams"}) {
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(name)).setLevel(Level.ERROR);
         }
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.eventdedup")).setLevel(Level.WARN);
     }
 
     private static void deleteTree(Path root) throws IOException {
