@@ -14,7 +14,8 @@ public record EventId(EventSource source, long seq) implements Comparable<EventI
 
     @Override
     public int compareTo(EventId o) {
-        return Long.compare(seq, o.seq);
+        int c = Long.compare(seq, o.seq);
+        return c != 0 ? c : source.compareTo(o.source);
     }
 
     @Override

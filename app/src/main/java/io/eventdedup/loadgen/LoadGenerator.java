@@ -134,7 +134,8 @@ public final class LoadGenerator {
         return String.format("%08x", (int) Payloads.mix(seed ^ 0x6C6F616467656EL));
     }
 
-    public String runIdentifier() {
+    /** This run's id: {@link #runId(long)} of the profile's seed. */
+    public String runId() {
         return runId;
     }
 
