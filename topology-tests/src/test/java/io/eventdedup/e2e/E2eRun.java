@@ -77,7 +77,11 @@ final class E2eRun implements AutoCloseable {
     }
 
     LoadGenerator generator(LoadProfile profile) {
-        return LoadGenerator.builder(profile, registry, producer)
+        return generator(profile, registry);
+    }
+
+    LoadGenerator generator(LoadProfile profile, SchemaRegistry producersRegistry) {
+        return LoadGenerator.builder(profile, producersRegistry, producer)
                 .telemetryTopic(topic("telemetry.events")).webhooksTopic(topic("webhooks.events")).build();
     }
 

@@ -4,9 +4,16 @@ import io.eventdedup.loadgen.LoadGenerator;
 import io.eventdedup.loadgen.LoadLedger;
 import io.eventdedup.loadgen.LoadProfile;
 import io.eventdedup.loadgen.ReconciliationReport;
+import io.eventdedup.registry.SchemaNotFoundException;
+import io.eventdedup.registry.SchemaRegistry;
+import io.eventdedup.schemas.TelemetryEvent;
+import io.eventdedup.schemas.WebhookEvent;
+import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,7 +92,27 @@ class EndToEndTest {
             run.overrides.put("schema.registry.retry.backoff", "100ms");
             run.overrides.put("schema.registry.retry.backoff.max", "500ms");
             run.overrides.put("schema.registry.request.timeout", "2s");
-            LoadGenerator generator = run.generator(LoadProfile.defaults().toBuilder().events(3_000).seed(4).build()); // registers its schemas
+            // Producers registered their schemas long before the outage and keep producing from their cache: the generator gets
+            // a registry view that knows the ids registered now and never calls the (soon unreachable) registry again.
+            Map<String, Integer> ids = new HashMap<>();
+            ids.put(SchemaRegistry.valueSubject(run.topic("telemetry.events")),
+                    run.registry.register(SchemaRegistry.valueSubject(run.topic("telemetry.events")), TelemetryEvent.getClassSchema()));
+            ids.put(SchemaRegistry.valueSubject(run.topic("webhooks.events")),
+                    run.registry.register(SchemaRegistry.valueSubject(run.topic("webhooks.events")), WebhookEvent.getClassSchema()));
+            SchemaRegistry producersCache = new SchemaRegistry() {
+                public Schema schemaById(int id) {
+                    throw new SchemaNotFoundException("not in the producers' cache: " + id); // how the generator picks an unknown id
+                }
+
+                public int register(String subject, Schema schema) {
+                    return ids.get(subject);
+                }
+
+                public int idOf(String subject, Schema schema) {
+                    return ids.get(subject);
+                }
+            };
+            LoadGenerator generator = run.generator(LoadProfile.defaults().toBuilder().events(3_000).seed(4).build(), producersCache);
             try (AppProcess app = run.startApp("a")) {
                 app.awaitReady(READY);
                 run.backend.registryOutage(true);
