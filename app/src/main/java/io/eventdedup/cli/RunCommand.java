@@ -14,8 +14,8 @@ import java.util.concurrent.CountDownLatch;
 
 /** Runs event-dedup against a Kafka cluster until SIGTERM/SIGINT or a fatal error. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the deduplicator against a Kafka cluster. Exits 0 after a clean shutdown on SIGTERM/SIGINT, "
-                + "1 when Kafka Streams fails, 2 on a configuration error, 3 when start-up fails.")
+        description = "Run the deduplicator against a Kafka cluster until SIGTERM/SIGINT, which close it cleanly (the JVM then "
+                + "exits 128 + signal, 143 for SIGTERM). Exits 1 when Kafka Streams fails, 2 on a configuration error, 3 when start-up fails.")
 final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
