@@ -1,0 +1,75 @@
+package io.eventdedup.e2e;
+
+import io.eventdedup.config.AppConfig;
+import io.eventdedup.config.ConfigLoader;
+import io.eventdedup.runtime.TopicPreparer;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Start-up against a real broker: missing input topics fail fast by name; output, audit and DLQ topics are created or verified. */
+class TopicPreparerTest {
+    private final KafkaBackend backend = KafkaBackend.shared();
+    private final String id = UUID.randomUUID().toString().substring(0, 8);
+
+    private AppConfig config(Map<String, String> extra) {
+        Map<String, String> c = new HashMap<>();
+        c.put("bootstrap.servers", backend.bootstrapServers());
+        c.put("sources", "telemetry");
+        c.put("source.telemetry.input.topics", id + ".in.a," + id + ".in.b");
+        c.put("source.telemetry.output.topic", id + ".out");
+        c.put("audit.topic", id + ".audit");
+        c.put("dlq.topic", id + ".dlq");
+        c.putAll(extra);
+        return ConfigLoader.load(c);
+    }
+
+    @Test
+    void aMissingInputTopicFailsStartUpNamingItAndTheKeyToFix() {
+        backend.createTopics(2, id + ".in.a");
+        try (Admin admin = backend.admin()) {
+            assertThatThrownBy(() -> new TopicPreparer(admin, config(Map.of())).prepare())
+                    .hasMessageContaining("input topic '" + id + ".in.b' of source telemetry does not exist (source.telemetry.input.topics)");
+            assertThat(topicNames(admin)).doesNotContain(id + ".in.b", id + ".out"); // nothing was created on the way
+        }
+    }
+
+    @Test
+    void outputAuditAndDlqTopicsAreCreatedWithThePartitionsOfTheWidestInput() throws Exception {
+        backend.createTopics(2, id + ".in.a");
+        backend.createTopics(5, id + ".in.b");
+        try (Admin admin = backend.admin()) {
+            new TopicPreparer(admin, config(Map.of())).prepare();
+            // Creation is acknowledged before every broker's metadata shows the topic: wait for it, then look.
+            var described = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> admin.describeTopics(java.util.List.of(id + ".out", id + ".audit", id + ".dlq")).allTopicNames().get(), d -> d.size() == 3);
+            assertThat(described.values()).allSatisfy(d -> assertThat(d.partitions()).hasSize(5));
+            new TopicPreparer(admin, config(Map.of())).prepare(); // a second instance finds them there
+        }
+    }
+
+    @Test
+    void withTopicCreationOffMissingOutputsAreReportedAllAtOnce() {
+        backend.createTopics(1, id + ".in.a", id + ".in.b");
+        try (Admin admin = backend.admin()) {
+            assertThatThrownBy(() -> new TopicPreparer(admin, config(Map.of("topics.create", "false"))).prepare())
+                    .hasMessageContaining("topic '" + id + ".out' does not exist and topics.create=false")
+                    .hasMessageContaining("topic '" + id + ".audit' does not exist")
+                    .hasMessageContaining("topic '" + id + ".dlq' does not exist");
+        }
+    }
+
+    private static java.util.Set<String> topicNames(Admin admin) {
+        try {
+            return admin.listTopics().names().get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
