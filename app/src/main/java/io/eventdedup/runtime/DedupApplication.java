@@ -58,6 +58,9 @@ public final class DedupApplication implements AutoCloseable {
     /** Starts an instance; throws with a clear message when the registry, the topics or the HTTP port are not usable. */
     public static DedupApplication start(AppConfig config) throws InterruptedException, IOException {
         LOG.info("{}", StartupSummary.of(config));
+        for (String key : io.eventdedup.config.KafkaSettingNames.unknown(config.kafka())) {
+            LOG.warn("kafka.{} is not a setting of any Kafka client or of Kafka Streams: check its spelling (plugins may read it)", key);
+        }
         SchemaRegistry registry = SchemaRegistries.create(config.registryUrl(), config.registry());
         int auditSchemaId = registry.register(SchemaRegistry.valueSubject(config.auditTopic()), DuplicateDetected.getClassSchema());
         LOG.info("Audit records use schema id {} (subject {})", auditSchemaId, SchemaRegistry.valueSubject(config.auditTopic()));

@@ -115,6 +115,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void misspeltKafkaSettingsAreNamedWhileRealOnesAndPrefixedOnesAreNot() {
+        assertThat(KafkaSettingNames.unknown(Map.of(
+                "security.protocol", "SASL_SSL", "sasl.jaas.config", "x", "ssl.truststore.location", "/t",
+                "securty.protocol", "SASL_SSL", "producer.linger.ms", "5", "main.consumer.max.poll.records", "100",
+                "consumer.fetch.max.wait.ms", "10", "topic.min.insync.replicas", "2", "commit.interval.ms", "100",
+                "producer.lingr.ms", "5")))
+                .containsExactly("producer.lingr.ms", "securty.protocol");
+    }
+
+    @Test
     void sizesAcceptBinaryAndDecimalUnits() {
         assertThat(ConfigLoader.parseSize("512MiB")).isEqualTo(512L << 20);
         assertThat(ConfigLoader.parseSize("1GiB")).isEqualTo(1L << 30);
