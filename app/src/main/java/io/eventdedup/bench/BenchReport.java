@@ -15,8 +15,8 @@ import java.util.Locale;
 
 /** The figures of one bench run, as a table for people and as JSON for tools. Every field of the JSON is always present. */
 public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] loadAtEnd, String broker, Workload workload,
-                          Throughput ceiling, Throughput dedup, Outcomes outcomes, Latency latency, StoreFootprint store,
-                          Memory memory, Reconciliation reconciliation) {
+                          Throughput ceiling, Throughput dedup, Outcomes outcomes, Latency latency, Latency latencyAtHalfDedup,
+                          StoreFootprint store, Memory memory, Reconciliation reconciliation) {
 
     /** Throughput target: event-dedup at least this share of the ceiling. */
     public static final double TARGET_RATIO = 0.8;
@@ -31,7 +31,18 @@ public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] lo
                            double mismatchShare, double malformedShare, double noKeyShare, double preloadSeconds) {}
 
     /** One throughput phase: input records over the time from start until every input (and repartition) offset was committed. */
-    public record Throughput(long records, double seconds, double secondsToRunning, double loadAverage1m) {
+    public record Throughput(long records, double seconds, double secondsToRunning, double loadAverage1m, double processCpuSeconds,
+                             double appThreadsCpuSeconds) {
+        /** CPU microseconds per record, whole process (broker and bench clients too when in-process). */
+        public double processCpuMicrosPerRecord() {
+            return records == 0 ? Double.NaN : processCpuSeconds * 1e6 / records;
+        }
+
+        /** CPU microseconds per record in the application's own threads (stream threads and their producers). */
+        public double appCpuMicrosPerRecord() {
+            return records == 0 ? Double.NaN : appThreadsCpuSeconds * 1e6 / records;
+        }
+
         public double eventsPerSecond() {
             return seconds <= 0 ? 0 : records / seconds;
         }
@@ -63,11 +74,11 @@ public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] lo
      * @param steady         records produced after the warm-up
      * @param warmup         records produced during the warm-up, reported apart
      */
-    public record Latency(boolean ran, double offeredRate, double achievedRate, double seconds, long inputRecords, long commitIntervalMs,
+    public record Latency(boolean ran, String basis, double offeredRate, double achievedRate, double seconds, long inputRecords, long commitIntervalMs,
                           int producerLingerMs, double warmupSeconds, Percentiles steady, Percentiles warmup, double loadAverage1m) {
         static Latency skipped() {
             Percentiles none = new Percentiles(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
-            return new Latency(false, 0, 0, 0, 0, 0, 0, 0, none, none, Double.NaN);
+            return new Latency(false, "", 0, 0, 0, 0, 0, 0, 0, none, none, Double.NaN);
         }
     }
 
@@ -147,19 +158,8 @@ public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] lo
         o.put("payload_mismatch", outcomes.mismatch());
         o.put("invalid", outcomes.invalid());
 
-        ObjectNode l = root.putObject("latency");
-        l.put("ran", latency.ran());
-        l.put("measured", "producer CreateTime -> a read_committed consumer receives the record from the output topic");
-        l.put("offered_rate_per_s", round(latency.offeredRate()));
-        l.put("achieved_rate_per_s", round(latency.achievedRate()));
-        l.put("seconds", round(latency.seconds()));
-        l.put("input_records", latency.inputRecords());
-        l.put("commit_interval_ms", latency.commitIntervalMs());
-        l.put("producer_linger_ms", latency.producerLingerMs());
-        l.put("warmup_seconds", latency.warmupSeconds());
-        l.put("load_average_1m", latency.loadAverage1m());
-        percentiles(l, "", latency.steady());
-        percentiles(l.putObject("warmup"), "", latency.warmup());
+        latency(root.putObject("latency"), latency);
+        latency(root.putObject("latency_at_half_event_dedup_throughput"), latencyAtHalfDedup);
 
         ObjectNode s = root.putObject("store");
         s.put("bytes_on_disk", store.bytes());
@@ -211,23 +211,18 @@ public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] lo
         b.append(String.format(Locale.ROOT, "input: %,d records (%,d logical events, %.0f B avg, %.1f%% duplicates), %d partitions, %,d tenants%n",
                 workload.inputRecords(), workload.logicalEvents(), workload.avgRecordBytes(),
                 workload.inputRecords() == 0 ? 0 : 100.0 * workload.expectedDuplicates() / workload.inputRecords(), workload.partitions(), workload.tenants()));
-        String line = "+--------------------------------------------+------------------+------------------+---------+%n";
+        String line = "+------------------------------------------------+--------------------------+------------+-----+%n";
         b.append(String.format(line));
-        b.append(String.format("| %-42s | %16s | %16s | %-7s |%n", "figure", "value", "target", "met"));
+        b.append(String.format("| %-46s | %24s | %10s | %-3s |%n", "figure", "value", "target", "met"));
         b.append(String.format(line));
         row(b, "ceiling throughput (events/s)", fmt(ceiling.eventsPerSecond(), 0), "", "");
         row(b, "event-dedup throughput (events/s)", fmt(dedup.eventsPerSecond(), 0), "", "");
         row(b, "ratio event-dedup / ceiling", fmt(ratio(), 3), ">= " + TARGET_RATIO, yes(throughputMet()));
-        row(b, "  (after RUNNING: ceiling / event-dedup)", fmt(ceiling.eventsPerSecondAfterRunning(), 0) + " / " + fmt(dedup.eventsPerSecondAfterRunning(), 0), "", "");
-        if (latency.ran()) {
-            row(b, "latency offered rate (records/s)", fmt(latency.offeredRate(), 0) + " (" + fmt(latency.achievedRate(), 0) + ")", "", "");
-            row(b, "latency p50 (ms)", fmt(latency.steady().p50(), 0), "", "");
-            row(b, "latency p99 (ms)", fmt(latency.steady().p99(), 0), "<= " + (int) TARGET_P99_MS, yes(latencyMet()));
-            row(b, "latency p99.9 (ms)", fmt(latency.steady().p999(), 0), "", "");
-            row(b, "latency max (ms), records measured", fmt(latency.steady().max(), 0) + ", " + latency.steady().count(), "", "");
-        } else {
-            row(b, "latency", "skipped", "<= " + (int) TARGET_P99_MS, "n/a");
-        }
+        row(b, "  after RUNNING: ceiling / event-dedup", fmt(ceiling.eventsPerSecondAfterRunning(), 0) + " / " + fmt(dedup.eventsPerSecondAfterRunning(), 0), "", "");
+        row(b, "  CPU us/record, process: ceiling / dedup", fmt(ceiling.processCpuMicrosPerRecord(), 1) + " / " + fmt(dedup.processCpuMicrosPerRecord(), 1), "", "");
+        row(b, "  CPU us/record, app threads: ceiling / dedup", fmt(ceiling.appCpuMicrosPerRecord(), 1) + " / " + fmt(dedup.appCpuMicrosPerRecord(), 1), "", "");
+        latencyRows(b, "at 1/2 ceiling", latency, true);
+        latencyRows(b, "at 1/2 event-dedup", latencyAtHalfDedup, false);
         row(b, "store bytes on disk / stored keys", mib(store.bytes()) + " / " + String.format(Locale.ROOT, "%,d", store.entries()), "", "");
         row(b, "bytes per stored key", fmt(store.bytesPerEntry(), 1), "<= " + (int) TARGET_BYTES_PER_KEY, yes(bytesPerKeyMet()));
         row(b, "peak RocksDB memory / budget", mib(memory.rocksDbPeakBytes()) + " / " + mib(memory.rocksDbBudgetBytes()), "<= budget", yes(memory.rocksDbWithinBudget()));
@@ -238,8 +233,18 @@ public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] lo
         return b.toString();
     }
 
+    private void latencyRows(StringBuilder b, String basis, Latency l, boolean target) {
+        if (!l.ran()) {
+            if (target) row(b, "latency " + basis, "skipped", "<= " + (int) TARGET_P99_MS, "n/a");
+            return;
+        }
+        row(b, "latency " + basis + ": offered (sent) rec/s", fmt(l.offeredRate(), 0) + " (" + fmt(l.achievedRate(), 0) + ")", "", "");
+        row(b, "  p50 / p99.9 / max (ms)", fmt(l.steady().p50(), 0) + " / " + fmt(l.steady().p999(), 0) + " / " + fmt(l.steady().max(), 0), "", "");
+        row(b, "  p99 (ms)", fmt(l.steady().p99(), 0), target ? "<= " + (int) TARGET_P99_MS : "", target ? yes(latencyMet()) : "");
+    }
+
     private static void row(StringBuilder b, String name, String value, String target, String met) {
-        b.append(String.format("| %-42s | %16s | %16s | %-7s |%n", name, value, target, met));
+        b.append(String.format("| %-46s | %24s | %10s | %-3s |%n", name, value, target, met));
     }
 
     private static String yes(boolean b) {
@@ -265,6 +270,26 @@ public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] lo
         n.put("events_per_s", round(t.eventsPerSecond()));
         n.put("events_per_s_after_running", round(t.eventsPerSecondAfterRunning()));
         n.put("load_average_1m", t.loadAverage1m());
+        n.put("process_cpu_seconds", round(t.processCpuSeconds(), 2));
+        n.put("process_cpu_us_per_record", round(t.processCpuMicrosPerRecord(), 2));
+        n.put("app_threads_cpu_seconds", round(t.appThreadsCpuSeconds(), 2));
+        n.put("app_threads_cpu_us_per_record", round(t.appCpuMicrosPerRecord(), 2));
+    }
+
+    private static void latency(ObjectNode l, Latency latency) {
+        l.put("ran", latency.ran());
+        l.put("basis", latency.basis());
+        l.put("measured", "producer CreateTime -> a read_committed consumer receives the record from the output topic");
+        l.put("offered_rate_per_s", round(latency.offeredRate()));
+        l.put("achieved_rate_per_s", round(latency.achievedRate()));
+        l.put("seconds", round(latency.seconds()));
+        l.put("input_records", latency.inputRecords());
+        l.put("commit_interval_ms", latency.commitIntervalMs());
+        l.put("producer_linger_ms", latency.producerLingerMs());
+        l.put("warmup_seconds", latency.warmupSeconds());
+        l.put("load_average_1m", latency.loadAverage1m());
+        percentiles(l, "", latency.steady());
+        percentiles(l.putObject("warmup"), "", latency.warmup());
     }
 
     private static void percentiles(ObjectNode n, String prefix, Percentiles p) {

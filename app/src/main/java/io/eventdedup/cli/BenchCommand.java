@@ -70,6 +70,10 @@ final class BenchCommand implements Callable<Integer> {
             + "reported apart (default: ${DEFAULT-VALUE}).")
     long warmupSeconds = BenchOptions.DEFAULT_WARMUP.toSeconds();
 
+    @Option(names = "--warmup-events", paramLabel = "N", description = "Logical events of an unmeasured warm-up run through both "
+            + "applications first (default: a quarter of --events, at most " + BenchOptions.MAX_DEFAULT_WARMUP_EVENTS + "; 0 = none).")
+    Long warmupEvents;
+
     @Override
     public Integer call() throws Exception {
         BenchOptions options;
@@ -81,7 +85,8 @@ final class BenchCommand implements Callable<Integer> {
                 if (!problems.isEmpty()) throw new ConfigException(problems);
             }
             options = new BenchOptions(events, partitions, Duration.ofSeconds(rateSeconds), Optional.ofNullable(out), Optional.ofNullable(bootstrap),
-                    base, Optional.ofNullable(rocksDbBudget), tenants, seed, reconcile, Optional.ofNullable(stateDir), Duration.ofSeconds(warmupSeconds));
+                    base, Optional.ofNullable(rocksDbBudget), tenants, seed, reconcile, Optional.ofNullable(stateDir), Duration.ofSeconds(warmupSeconds),
+                    warmupEvents != null ? warmupEvents : BenchOptions.defaultWarmupEvents(events));
             AppConfig probe = Bench.previewConfig(options);
             AvroLimits.apply(probe);
         } catch (IllegalArgumentException | ConfigException e) {
