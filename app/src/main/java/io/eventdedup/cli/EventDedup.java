@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code event-dedup} command line. */
 @Command(name = "event-dedup", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Kafka Streams gate that forwards each business event once.",
-        subcommands = {DemoCommand.class, RunCommand.class, TtlCommand.class, LoadgenCommand.class, BrokerCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, TtlCommand.class, LoadgenCommand.class, BrokerCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class EventDedup implements Runnable {
     @CommandLine.Spec

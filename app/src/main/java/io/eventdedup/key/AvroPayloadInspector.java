@@ -59,18 +59,24 @@ public final class AvroPayloadInspector implements PayloadInspector {
         Map<String, String> fields = new HashMap<>(4);
         sha.reset();
         try {
-            int start = 0;
+            // The fingerprint covers the bytes of every non-volatile field, in order: consecutive ones are hashed in one update.
+            int hashedFrom = 0;
+            int end = 0;
             for (FieldPlan f : plan) {
+                int start = end;
                 if (f.wanted) {
                     String text = readText(f.schema, decoder);
                     if (text != null) fields.put(f.name, text);
                 } else {
                     GenericDatumReader.skip(f.schema, decoder);
                 }
-                int end = bodyLength - remaining.available();
-                if (!f.isVolatile) sha.update(value, ConfluentWireFormat.HEADER_SIZE + start, end - start);
-                start = end;
+                end = bodyLength - remaining.available();
+                if (f.isVolatile) {
+                    if (start > hashedFrom) sha.update(value, ConfluentWireFormat.HEADER_SIZE + hashedFrom, start - hashedFrom);
+                    hashedFrom = end;
+                }
             }
+            if (end > hashedFrom) sha.update(value, ConfluentWireFormat.HEADER_SIZE + hashedFrom, end - hashedFrom);
             if (remaining.available() != 0) {
                 throw new InvalidRecordException(InvalidReason.UNDECODABLE,
                         remaining.available() + " bytes left over after the record of writer schema id " + schemaId);

@@ -10,6 +10,7 @@ import org.apache.kafka.common.header.Headers;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -28,6 +29,10 @@ public final class DedupKeyResolver {
     private final SourceConfig source;
     private final PayloadInspector inspector;
     private final MessageDigest sha = Sha256.newDigest();
+    /** Strict UTF-8 for header values; {@link CharsetDecoder#decode(ByteBuffer)} resets it on every use. */
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
 
     public DedupKeyResolver(SourceConfig source, SchemaRegistry registry) {
         this.source = source;
@@ -85,14 +90,11 @@ public final class DedupKeyResolver {
     }
 
     /** The last header of that name, as strict UTF-8; null when absent. */
-    private static String header(Headers headers, String name, String what) throws InvalidRecordException {
+    private String header(Headers headers, String name, String what) throws InvalidRecordException {
         Header h = headers.lastHeader(name);
         if (h == null || h.value() == null) return null;
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(h.value())).toString();
+            return utf8.decode(ByteBuffer.wrap(h.value())).toString();
         } catch (CharacterCodingException e) {
             throw new InvalidRecordException(InvalidReason.BAD_KEY, what + " header " + name + " is not valid UTF-8");
         }

@@ -1,6 +1,5 @@
 package io.eventdedup.key;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -16,16 +15,26 @@ public final class DedupKeys {
     private DedupKeys() {}
 
     public static byte[] storeKey(MessageDigest sha, String source, String tenant, String idempotencyKey) {
+        byte[] s = source.getBytes(StandardCharsets.UTF_8);
+        byte[] t = tenant.getBytes(StandardCharsets.UTF_8);
+        byte[] k = idempotencyKey.getBytes(StandardCharsets.UTF_8);
+        // The same bytes as before, hashed in one update: length-prefixed source, tenant and key.
+        byte[] buf = new byte[12 + s.length + t.length + k.length];
+        int at = put(buf, 0, s);
+        at = put(buf, at, t);
+        put(buf, at, k);
         sha.reset();
-        update(sha, source);
-        update(sha, tenant);
-        update(sha, idempotencyKey);
+        sha.update(buf);
         return Arrays.copyOf(sha.digest(), STORE_KEY_BYTES);
     }
 
-    private static void update(MessageDigest sha, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        sha.update(ByteBuffer.allocate(4).putInt(b.length).array());
-        sha.update(b);
+    private static int put(byte[] buf, int at, byte[] b) {
+        int n = b.length;
+        buf[at] = (byte) (n >>> 24);
+        buf[at + 1] = (byte) (n >>> 16);
+        buf[at + 2] = (byte) (n >>> 8);
+        buf[at + 3] = (byte) n;
+        System.arraycopy(b, 0, buf, at + 4, n);
+        return at + 4 + n;
     }
 }

@@ -28,9 +28,19 @@ public final class DedupHeaders {
     private DedupHeaders() {}
 
     public static void stripOurs(Headers headers) {
-        List<String> ours = new ArrayList<>();
-        for (Header h : headers) if (h.key().startsWith(PREFIX)) ours.add(h.key());
-        for (String k : ours) headers.remove(k);
+        List<String> ours = null;
+        for (Header h : headers) {
+            if (h.key().startsWith(PREFIX)) {
+                if (ours == null) ours = new ArrayList<>(2);
+                ours.add(h.key());
+            }
+        }
+        if (ours != null) for (String k : ours) headers.remove(k);
+    }
+
+    /** As {@link #add(Headers, String, String)} with the value already encoded (constant values encoded once). */
+    public static void add(Headers headers, String key, byte[] utf8Value) {
+        headers.add(key, utf8Value);
     }
 
     public static void add(Headers headers, String key, String value) {

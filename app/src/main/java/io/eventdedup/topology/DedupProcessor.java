@@ -32,6 +32,8 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
     private final DedupObserver observer;
     private final long ttlMs;
     private final long maxAheadMs;
+    /** The value of the {@code dedup.source} header, encoded once and shared: header values are never modified. */
+    private final byte[] sourceNameUtf8;
     private WindowStore<Bytes, byte[]> store;
     private AuditRecords audit;
     private long newestSeen = Long.MIN_VALUE;
@@ -42,6 +44,7 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
         this.observer = observer;
         this.ttlMs = source.ttlDuration().toMillis();
         this.maxAheadMs = source.ttl().networkBuffer().toMillis();
+        this.sourceNameUtf8 = source.name().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Override
@@ -92,7 +95,7 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
     private void forwardUnique(Record<Bytes, Envelope> record, Envelope e, long now) {
         Headers h = record.headers();
         DedupHeaders.stripOurs(h);
-        DedupHeaders.add(h, DedupHeaders.SOURCE, source.name());
+        DedupHeaders.add(h, DedupHeaders.SOURCE, sourceNameUtf8);
         DedupHeaders.add(h, DedupHeaders.TENANT, e.key().tenant());
         DedupHeaders.add(h, DedupHeaders.KEY, e.key().idempotencyKey());
         DedupHeaders.add(h, DedupHeaders.KEY_RULE, e.key().keyRule());
@@ -104,27 +107,14 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
     private void forwardDuplicate(Record<Bytes, Envelope> record, Envelope e, long now, long firstSeenAt, StoreEntry first) {
         ResolvedKey k = e.key();
         long delay = now - firstSeenAt; // both on the guarded dedup clock, so a skewed producer clock does not distort it
-        DuplicateDetected d = DuplicateDetected.newBuilder()
-                .setSource(source.name())
-                .setTenant(k.tenant())
-                .setIdempotencyKey(k.idempotencyKey())
-                .setKeyRule(k.keyRule())
-                .setFingerprint(Sha256.hex(k.fingerprint()))
-                .setFirstSeenAt(Instant.ofEpochMilli(firstSeenAt))
-                .setFirstSeenTopic(topicName(first.topicIndex()))
-                .setFirstSeenPartition(first.partition())
-                .setFirstSeenOffset(first.offset())
-                .setTopic(e.origin().topic())
-                .setPartition(e.origin().partition())
-                .setOffset(e.origin().offset())
-                .setTimestamp(Instant.ofEpochMilli(e.origin().timestamp()))
-                .setDelayMs(delay)
-                .setDeliveryCount(first.deliveries())
-                .setDetectedAt(Instant.ofEpochMilli(context().currentSystemTimeMs()))
-                .build();
+        // The all-args constructor: the same record as the builder makes with every field set, without its per-field checks.
+        DuplicateDetected d = new DuplicateDetected(source.name(), k.tenant(), k.idempotencyKey(), k.keyRule(), Sha256.hex(k.fingerprint()),
+                Instant.ofEpochMilli(firstSeenAt), topicName(first.topicIndex()), first.partition(), first.offset(),
+                e.origin().topic(), e.origin().partition(), e.origin().offset(), Instant.ofEpochMilli(e.origin().timestamp()),
+                delay, first.deliveries(), Instant.ofEpochMilli(context().currentSystemTimeMs()));
         Headers h = record.headers();
         DedupHeaders.stripOurs(h);
-        DedupHeaders.add(h, DedupHeaders.SOURCE, source.name());
+        DedupHeaders.add(h, DedupHeaders.SOURCE, sourceNameUtf8);
         observer.outcome(source.name(), k.tenant(), Outcome.DUPLICATE);
         observer.duplicateDelay(source.name(), Math.max(0, delay));
         // Keyed by the idempotency key, so one key's audit trail stays in one partition, in order.
