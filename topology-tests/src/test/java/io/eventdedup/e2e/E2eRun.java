@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  */
 final class E2eRun implements AutoCloseable {
     private static final Pattern EVENTS = Pattern.compile("^dedup_events_total\\{.*} ([0-9.E]+)$", Pattern.MULTILINE);
+    private static final Pattern UNIQUE = Pattern.compile("^dedup_events_total\\{outcome=\"unique\".*} ([0-9.E]+)$", Pattern.MULTILINE);
 
     final KafkaBackend backend = KafkaBackend.shared();
     final String id = UUID.randomUUID().toString().substring(0, 8);
@@ -99,22 +100,17 @@ final class E2eRun implements AutoCloseable {
 
     /** Records an instance has decided on, from its own /metrics (counted again if a transaction aborts: a progress signal only). */
     static long processed(AppProcess app) {
-        try {
-            Matcher m = EVENTS.matcher(app.metrics());
-            double sum = 0;
-            while (m.find()) sum += Double.parseDouble(m.group(1));
-            return (long) sum;
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return sum(app, EVENTS);
     }
 
     static long uniqueForwarded(AppProcess app) {
+        return sum(app, UNIQUE);
+    }
+
+    /** The sum of every series the pattern matches in the instance's scrape; -1 when it cannot be scraped. */
+    private static long sum(AppProcess app, Pattern series) {
         try {
-            Matcher m = Pattern.compile("^dedup_events_total\\{outcome=\"unique\".*} ([0-9.E]+)$", Pattern.MULTILINE).matcher(app.metrics());
+            Matcher m = series.matcher(app.metrics());
             double sum = 0;
             while (m.find()) sum += Double.parseDouble(m.group(1));
             return (long) sum;
