@@ -187,11 +187,7 @@ final class Payloads {
 
     private void frameStart(int schemaId) {
         out.reset();
-        out.write(ConfluentWireFormat.MAGIC);
-        out.write(schemaId >>> 24);
-        out.write(schemaId >>> 16);
-        out.write(schemaId >>> 8);
-        out.write(schemaId);
+        ConfluentWireFormat.writeHeader(out, schemaId);
         encoder = EncoderFactory.get().binaryEncoder(out, encoder);
     }
 

@@ -18,6 +18,15 @@ public final class ConfluentWireFormat {
         return ByteBuffer.wrap(value, 1, 4).getInt();
     }
 
+    /** Writes the 5-byte header; the Avro body follows in the same stream. */
+    public static void writeHeader(java.io.ByteArrayOutputStream out, int schemaId) {
+        out.write(MAGIC);
+        out.write(schemaId >>> 24);
+        out.write(schemaId >>> 16);
+        out.write(schemaId >>> 8);
+        out.write(schemaId);
+    }
+
     public static byte[] frame(int schemaId, byte[] avroBody) {
         return ByteBuffer.allocate(HEADER_SIZE + avroBody.length).put(MAGIC).putInt(schemaId).put(avroBody).array();
     }

@@ -23,11 +23,7 @@ final class AuditRecords {
 
     byte[] encode(DuplicateDetected record) {
         out.reset();
-        out.write(ConfluentWireFormat.MAGIC);
-        out.write(schemaId >>> 24);
-        out.write(schemaId >>> 16);
-        out.write(schemaId >>> 8);
-        out.write(schemaId);
+        ConfluentWireFormat.writeHeader(out, schemaId);
         encoder = EncoderFactory.get().binaryEncoder(out, encoder);
         try {
             writer.write(record, encoder);
