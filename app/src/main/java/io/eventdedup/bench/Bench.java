@@ -55,6 +55,8 @@ import java.util.stream.Stream;
  *       and replays, spread over time and partitions; Zipf-skewed tenants; a few payload mismatches and malformed records);</li>
  *   <li><b>ceiling</b>: an exactly_once_v2 Streams application that copies the input to output topics, with event-dedup's own
  *       Streams properties (threads, commit interval, client settings);</li>
+ *   <li><b>plumbing</b>: the same input through event-dedup's reads and writes with none of its logic ({@link PlumbingTopology}):
+ *       the most event-dedup's shape of work allows;</li>
  *   <li><b>event-dedup</b>: the real {@link DedupApplication} (fingerprints, repartitioning, audit, DLQ, metrics, HTTP) over the
  *       same input; then its stores' size on disk after a clean close;</li>
  *   <li><b>latency</b>: event-dedup restarted on its state, fed at half the ceiling's throughput; a read_committed consumer
@@ -86,9 +88,12 @@ public final class Bench {
         String dlq() { return prefix + "dedup.dlq"; }
         String ceilingTelemetry() { return prefix + "ceiling.telemetry"; }
         String ceilingWebhooks() { return prefix + "ceiling.webhooks"; }
+        String plumbingTelemetry() { return prefix + "plumbing.telemetry"; }
+        String plumbingWebhooks() { return prefix + "plumbing.webhooks"; }
         List<String> inputs() { return List.of(telemetryIn(), webhooksIn()); }
         List<String> all() {
-            return List.of(telemetryIn(), webhooksIn(), telemetryOut(), webhooksOut(), audit(), dlq(), ceilingTelemetry(), ceilingWebhooks());
+            return List.of(telemetryIn(), webhooksIn(), telemetryOut(), webhooksOut(), audit(), dlq(), ceilingTelemetry(), ceilingWebhooks(),
+                    plumbingTelemetry(), plumbingWebhooks());
         }
     }
 
@@ -166,6 +171,7 @@ public final class Bench {
             MockSchemaRegistry registry = MockSchemaRegistry.forScope(scope);
             AppConfig dedupConfig = appConfig(options, bootstrap, topics, "bench-" + tag + "-event-dedup", stateRoot.resolve("event-dedup"), scope);
             AppConfig ceilingConfig = appConfig(options, bootstrap, topics, "bench-" + tag + "-ceiling", stateRoot.resolve("ceiling"), scope);
+            AppConfig plumbingConfig = appConfig(options, bootstrap, topics, "bench-" + tag + "-plumbing", stateRoot.resolve("plumbing"), scope);
             Map<String, String> clientSettings = dedupConfig.kafka();
             try (Admin admin = Admin.create(adminConfig(bootstrap, clientSettings))) {
                 createTopics(admin, topics);
@@ -190,6 +196,9 @@ public final class Bench {
 
                 // ---- ceiling -------------------------------------------------------------------------------------------------
                 BenchReport.Throughput ceiling = runCeiling(admin, ceilingConfig, topics, ledger.in());
+
+                // ---- plumbing bound --------------------------------------------------------------------------------------------
+                BenchReport.Throughput plumbing = runPlumbing(admin, plumbingConfig, dedupConfig, topics, ledger.in());
 
                 // ---- event-dedup, throughput ---------------------------------------------------------------------------------
                 System.gc();
@@ -234,7 +243,7 @@ public final class Bench {
                 sampler.close();
                 BenchReport.Memory memory = new BenchReport.Memory(Runtime.getRuntime().maxMemory(), heapBefore, sampler.peakHeapUsed(),
                         sampler.peakHeapLive(), sampler.peakRocksDb(), dedupConfig.rocksDbMemoryBytes(), sampler.samples());
-                return new BenchReport(machine, loadAtStart, MachineInfo.loadAverage(), broker, workload, ceiling, dedup, outcomes, latency,
+                return new BenchReport(machine, loadAtStart, MachineInfo.loadAverage(), broker, workload, ceiling, plumbing, dedup, outcomes, latency,
                         latencyAtHalfDedup, store, memory, reconciliation);
             }
         } finally {
@@ -262,6 +271,8 @@ public final class Bench {
         runCeiling(admin, appConfig(options, bootstrap, topics, "bench-" + tag + "-warmup-ceiling", stateRoot.resolve("warmup-ceiling"), scope),
                 topics, ledger.in());
         AppConfig dedupConfig = appConfig(options, bootstrap, topics, "bench-" + tag + "-warmup-event-dedup", stateRoot.resolve("warmup-event-dedup"), scope);
+        runPlumbing(admin, appConfig(options, bootstrap, topics, "bench-" + tag + "-warmup-plumbing", stateRoot.resolve("warmup-plumbing"), scope),
+                dedupConfig, topics, ledger.in());
         long t0 = System.nanoTime();
         try (DedupApplication app = DedupApplication.start(dedupConfig)) {
             awaitRunning(app, t0);
@@ -277,26 +288,55 @@ public final class Bench {
         copy.put(topics.telemetryIn(), topics.ceilingTelemetry());
         copy.put(topics.webhooksIn(), topics.ceilingWebhooks());
         say("ceiling: copying the input with an exactly_once_v2 Streams application (same Streams properties)...");
-        KafkaStreams streams = new KafkaStreams(CeilingTopology.build(copy, props), props);
+        return runStreams("ceiling", CeilingTopology.build(copy, props), props, admin, config, topics, List.of(), records);
+    }
+
+    private BenchReport.Throughput runPlumbing(Admin admin, AppConfig config, AppConfig dedupConfig, Topics topics, long records) throws Exception {
+        Properties props = StreamsProperties.build(config);
+        java.time.Duration telemetryTtl = ttlOf(dedupConfig, "telemetry");
+        java.time.Duration webhooksTtl = ttlOf(dedupConfig, "webhooks");
+        List<PlumbingTopology.Route> routes = List.of(
+                new PlumbingTopology.Route(topics.telemetryIn(), topics.plumbingTelemetry(), telemetryTtl),
+                new PlumbingTopology.Route(topics.webhooksIn(), topics.plumbingWebhooks(), webhooksTtl));
+        List<String> repartitions = List.of(config.applicationId() + "-" + PlumbingTopology.repartitionName(0) + "-repartition",
+                config.applicationId() + "-" + PlumbingTopology.repartitionName(1) + "-repartition");
+        say("plumbing: the same input through event-dedup's reads and writes (repartition, changelogged window store, output), no logic...");
+        return runStreams("plumbing", PlumbingTopology.build(routes, props), props, admin, config, topics, repartitions, records);
+    }
+
+    private static java.time.Duration ttlOf(AppConfig config, String source) {
+        return config.sources().stream().filter(s -> s.name().equals(source)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the bench configuration has no source " + source)).ttlDuration();
+    }
+
+    private BenchReport.Throughput runStreams(String phase, org.apache.kafka.streams.Topology topology, Properties props, Admin admin,
+                                              AppConfig config, Topics topics, List<String> repartitions, long records) throws Exception {
+        KafkaStreams streams = new KafkaStreams(topology, props);
         long[] runningAt = {-1};
         boolean[] failed = {false};
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING && runningAt[0] < 0) runningAt[0] = System.nanoTime();
             if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) failed[0] = true;
         });
-        CommitWatcher watcher = CommitWatcher.of(admin, config.applicationId(), topics.inputs(), List.of());
         long t0 = System.nanoTime();
         CpuMeter cpu = new CpuMeter();
         try {
             streams.start();
-            boolean done = watcher.await(POLL, PHASE_TIMEOUT, () -> failed[0], progress("ceiling", records, t0));
+            // Repartition topics exist once the group's leader has created them, before the first RUNNING.
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (runningAt[0] < 0) {
+                if (failed[0] || System.nanoTime() > deadline) throw new IllegalStateException("the " + phase + " application did not reach RUNNING: " + streams.state());
+                Thread.sleep(10);
+            }
+            CommitWatcher watcher = CommitWatcher.of(admin, config.applicationId(), topics.inputs(), repartitions);
+            boolean done = watcher.await(POLL, PHASE_TIMEOUT, () -> failed[0], progress(phase, records, t0));
             double seconds = (System.nanoTime() - t0) / 1e9;
-            if (!done) throw new IllegalStateException("the ceiling application did not finish the input (state " + streams.state() + ")");
+            if (!done) throw new IllegalStateException("the " + phase + " application did not finish the input (state " + streams.state() + ")");
             double toRunning = runningAt[0] < 0 ? 0 : (runningAt[0] - t0) / 1e9;
             BenchReport.Throughput t = new BenchReport.Throughput(records, seconds, toRunning, MachineInfo.loadAverage()[0],
                     cpu.processCpuNanosSinceStart() / 1e9, CpuMeter.threadsCpuNanos(config.applicationId()) / 1e9);
-            say(String.format(Locale.ROOT, "ceiling: %,d records in %.1f s: %,.0f events/s (%.1f s to RUNNING); CPU per record %.1f us process, %.1f us app threads",
-                    records, seconds, t.eventsPerSecond(), toRunning, t.processCpuMicrosPerRecord(), t.appCpuMicrosPerRecord()));
+            say(String.format(Locale.ROOT, "%s: %,d records in %.1f s: %,.0f events/s (%.1f s to RUNNING); CPU per record %.1f us process, %.1f us app threads",
+                    phase, records, seconds, t.eventsPerSecond(), toRunning, t.processCpuMicrosPerRecord(), t.appCpuMicrosPerRecord()));
             return t;
         } finally {
             streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(60)).leaveGroup(true));

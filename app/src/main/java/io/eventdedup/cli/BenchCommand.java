@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
                 "Benchmark event-dedup against the exactly-once ceiling, in one run, on one broker and one pre-loaded input: an "
-                        + "exactly_once_v2 Streams application that only copies the input (the ceiling), then the real event-dedup "
+                        + "exactly_once_v2 Streams application that only copies the input (the ceiling), then one with event-dedup's reads "
+                        + "and writes but none of its logic (the plumbing: repartition, changelogged store, output), then the real event-dedup "
                         + "(fingerprints, repartitioning, audit, metrics) on the same input; then event-dedup's end-to-end latency at half "
                         + "the ceiling's throughput, its bytes per stored key on disk, and its peak heap and RocksDB memory.",
                 "Starts a Kafka broker in this process unless --bootstrap names a cluster (topics are created with a fresh "

@@ -30,6 +30,8 @@ class BenchSmokeTest {
             "/workload/mismatch_share", "/workload/malformed_share",
             "/throughput/ceiling/events_per_s", "/throughput/ceiling/seconds", "/throughput/ceiling/records",
             "/throughput/event_dedup/events_per_s", "/throughput/event_dedup/seconds", "/throughput/event_dedup/records",
+            "/throughput/plumbing/events_per_s", "/throughput/plumbing/records", "/throughput/plumbing_ratio",
+            "/throughput/event_dedup_over_plumbing",
             "/throughput/ratio", "/throughput/event_dedup_outcomes/unique", "/throughput/event_dedup_outcomes/duplicate",
             "/latency/ran", "/latency/offered_rate_per_s", "/latency/achieved_rate_per_s", "/latency/commit_interval_ms",
             "/latency/records_measured", "/latency/p50_ms", "/latency/p99_ms", "/latency/p999_ms", "/latency/max_ms",
@@ -64,12 +66,13 @@ class BenchSmokeTest {
         assertThat(json.at("/reconciliation/ok").asBoolean()).as(log.toString(StandardCharsets.UTF_8)).isTrue();
         assertThat(json.at("/throughput/ceiling/events_per_s").asDouble()).isPositive();
         assertThat(json.at("/throughput/event_dedup/events_per_s").asDouble()).isPositive();
+        assertThat(json.at("/throughput/plumbing/events_per_s").asDouble()).isPositive();
         assertThat(json.at("/throughput/event_dedup/records").asLong()).isEqualTo(json.at("/workload/input_records").asLong());
         // One stored key per unique event (the run is far shorter than a segment).
         assertThat(json.at("/store/stored_keys").asLong()).isEqualTo(json.at("/workload/expected_unique").asLong());
         assertThat(json.at("/store/bytes_on_disk").asLong()).isPositive();
         assertThat(json.at("/latency/records_measured").asLong()).isPositive();
         assertThat(json.at("/memory/rocksdb_budget_bytes").asLong()).isEqualTo(64L << 20);
-        assertThat(report.table()).contains("event-dedup throughput", "p99 (ms)", "bytes per stored key", "peak RocksDB memory");
+        assertThat(report.table()).contains("event-dedup throughput", "plumbing throughput", "p99 (ms)", "bytes per stored key", "peak RocksDB memory");
     }
 }
