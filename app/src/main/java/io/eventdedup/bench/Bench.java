@@ -91,11 +91,24 @@ public final class Bench {
         String plumbingTelemetry() { return prefix + "plumbing.telemetry"; }
         String plumbingWebhooks() { return prefix + "plumbing.webhooks"; }
         List<String> inputs() { return List.of(telemetryIn(), webhooksIn()); }
+        /** The topics event-dedup reads and writes, without the other applications' outputs. */
+        List<String> dedupTopics() { return List.of(telemetryIn(), webhooksIn(), telemetryOut(), webhooksOut(), audit(), dlq()); }
         List<String> all() {
             return List.of(telemetryIn(), webhooksIn(), telemetryOut(), webhooksOut(), audit(), dlq(), ceilingTelemetry(), ceilingWebhooks(),
                     plumbingTelemetry(), plumbingWebhooks());
         }
     }
+
+    /**
+     * The same workload as its producers would send it if they partitioned by the dedup key: every delivery of an event on the
+     * partition of its first (no cross-partition retries, no records without a Kafka key), so event-dedup may skip the repartition.
+     */
+    static LoadProfile prekeyedProfile(BenchOptions o) {
+        return profile(o).toBuilder().crossPartitionShare(0).nullRecordKeyShare(0).build();
+    }
+
+    /** event-dedup's source setting for pre-keyed input. */
+    static final Map<String, String> PREKEYED = Map.of("source.telemetry.producers-key-by-dedup-key", "true");
 
     /** The workload: the load generator's defaults, telemetry only, 10,000 tenants unless told otherwise, as fast as possible. */
     static LoadProfile profile(BenchOptions o) {
@@ -116,7 +129,13 @@ public final class Bench {
      * settings of a real cluster), and over those the bench's topics, application id, state directory, registry and HTTP port.
      */
     static AppConfig appConfig(BenchOptions o, String bootstrap, Topics t, String applicationId, Path stateDir, String registryScope) {
+        return appConfig(o, bootstrap, t, applicationId, stateDir, registryScope, Map.of());
+    }
+
+    static AppConfig appConfig(BenchOptions o, String bootstrap, Topics t, String applicationId, Path stateDir, String registryScope,
+                               Map<String, String> extra) {
         Map<String, String> c = new LinkedHashMap<>(o.configEntries());
+        c.putAll(extra);
         c.put("bootstrap.servers", bootstrap);
         c.put("application.id", applicationId);
         c.put("state.dir", stateDir.toString());
@@ -207,31 +226,45 @@ public final class Bench {
                 BenchReport.Throughput dedup;
                 BenchReport.Outcomes outcomes;
                 say("event-dedup: processing the same input with the real application (exactly_once_v2)...");
-                long t0 = System.nanoTime();
-                CpuMeter cpu = new CpuMeter();
-                try (DedupApplication app = DedupApplication.start(dedupConfig)) {
-                    double toRunning = awaitRunning(app, t0);
-                    CommitWatcher watcher = CommitWatcher.of(admin, dedupConfig.applicationId(), topics.inputs(), repartitionTopics(dedupConfig));
-                    boolean done = watcher.await(POLL, PHASE_TIMEOUT, app::failed, progress("event-dedup", ledger.in(), t0));
-                    double seconds = (System.nanoTime() - t0) / 1e9;
-                    if (!done) throw new IllegalStateException("event-dedup did not finish the input (state " + app.state() + ")");
-                    dedup = new BenchReport.Throughput(ledger.in(), seconds, toRunning, MachineInfo.loadAverage()[0],
-                            cpu.processCpuNanosSinceStart() / 1e9, CpuMeter.threadsCpuNanos(dedupConfig.applicationId()) / 1e9);
-                    outcomes = outcomes(app.meters());
-                    say(String.format(Locale.ROOT, "event-dedup: %,d records in %.1f s: %,.0f events/s (%.1f s to RUNNING); CPU per record %.1f us process, %.1f us app threads; closing cleanly...",
-                            ledger.in(), seconds, dedup.eventsPerSecond(), toRunning, dedup.processCpuMicrosPerRecord(), dedup.appCpuMicrosPerRecord()));
-                }
+                DedupRun main = runDedup("event-dedup", admin, dedupConfig, topics, ledger.in());
+                dedup = main.throughput();
+                outcomes = main.outcomes();
                 StoreFootprint store = StoreFootprint.measure(Path.of(dedupConfig.stateDir(), dedupConfig.applicationId()),
                         dedupConfig.sources().stream().map(SourceConfig::storeName).toList());
                 say(String.format(Locale.ROOT, "store: %,d bytes on disk for %,d keys: %.1f B per key (%d segments, %d SST files)",
                         store.bytes(), store.entries(), store.bytesPerEntry(), store.segments(), store.sstFiles()));
 
+
+                // ---- event-dedup, pre-keyed input -----------------------------------------------------------------------------
+                Topics prekeyedTopics = new Topics(topics.prefix() + "prekeyed.");
+                AppConfig prekeyedConfig = appConfig(options, bootstrap, prekeyedTopics, "bench-" + tag + "-event-dedup-prekeyed",
+                        stateRoot.resolve("event-dedup-prekeyed"), scope, PREKEYED);
+                LoadProfile prekeyedProfile = prekeyedProfile(options);
+                createTopics(admin, prekeyedTopics.dedupTopics());
+                say(String.format(Locale.ROOT, "pre-loading %,d logical events partitioned by their dedup key into %s...", prekeyedProfile.events(),
+                        prekeyedTopics.telemetryIn()));
+                LoadLedger prekeyedLedger;
+                try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(bootstrap, clientSettings, null))) {
+                    prekeyedLedger = LoadGenerator.builder(prekeyedProfile, registry, producer)
+                            .telemetryTopic(prekeyedTopics.telemetryIn()).webhooksTopic(prekeyedTopics.webhooksIn()).build().generate();
+                }
+                say("event-dedup, pre-keyed: the same application and workload, input partitioned by the dedup key, no repartition...");
+                BenchReport.Throughput prekeyed = runDedup("event-dedup, pre-keyed", admin, prekeyedConfig, prekeyedTopics,
+                        prekeyedLedger.in()).throughput();
+
                 BenchReport.Reconciliation reconciliation = BenchReport.Reconciliation.skipped();
-                if (options.reconcile()) reconciliation = reconcile(bootstrap, clientSettings, registry, topics, ledger);
+                if (options.reconcile()) {
+                    BenchReport.Reconciliation a = reconcile("event-dedup", bootstrap, clientSettings, registry, topics, ledger);
+                    BenchReport.Reconciliation b = reconcile("event-dedup, pre-keyed", bootstrap, clientSettings, registry, prekeyedTopics, prekeyedLedger);
+                    List<String> failures = new ArrayList<>(a.failures());
+                    failures.addAll(b.failures());
+                    reconciliation = new BenchReport.Reconciliation(true, a.ok() && b.ok(), failures);
+                }
 
                 // ---- event-dedup, latency ------------------------------------------------------------------------------------
                 BenchReport.Latency latency = BenchReport.Latency.skipped();
                 BenchReport.Latency latencyAtHalfDedup = BenchReport.Latency.skipped();
+                BenchReport.Latency latencyPrekeyed = BenchReport.Latency.skipped();
                 if (!options.rateDuration().isZero()) {
                     latency = runLatency(admin, dedupConfig, bootstrap, clientSettings, registry, topics, profile, ledger,
                             "half the ceiling's throughput", ceiling.eventsPerSecond() / 2, 1);
@@ -239,12 +272,14 @@ public final class Bench {
                     // shows what it does when it is not overloaded.
                     latencyAtHalfDedup = runLatency(admin, dedupConfig, bootstrap, clientSettings, registry, topics, profile, ledger,
                             "half event-dedup's throughput", dedup.eventsPerSecond() / 2, 2);
+                    latencyPrekeyed = runLatency(admin, prekeyedConfig, bootstrap, clientSettings, registry, prekeyedTopics, prekeyedProfile,
+                            prekeyedLedger, "pre-keyed input, half its throughput", prekeyed.eventsPerSecond() / 2, 3);
                 }
                 sampler.close();
                 BenchReport.Memory memory = new BenchReport.Memory(Runtime.getRuntime().maxMemory(), heapBefore, sampler.peakHeapUsed(),
                         sampler.peakHeapLive(), sampler.peakRocksDb(), dedupConfig.rocksDbMemoryBytes(), sampler.samples());
-                return new BenchReport(machine, loadAtStart, MachineInfo.loadAverage(), broker, workload, ceiling, plumbing, dedup, outcomes, latency,
-                        latencyAtHalfDedup, store, memory, reconciliation);
+                return new BenchReport(machine, loadAtStart, MachineInfo.loadAverage(), broker, workload, ceiling, plumbing, dedup, prekeyed, outcomes, latency,
+                        latencyAtHalfDedup, latencyPrekeyed, store, memory, reconciliation);
             }
         } finally {
             if (kafka != null) kafka.close();
@@ -343,6 +378,26 @@ public final class Bench {
         }
     }
 
+    private record DedupRun(BenchReport.Throughput throughput, BenchReport.Outcomes outcomes) {}
+
+    /** Runs the real application over a pre-loaded input until the group has committed all of it, then closes it cleanly. */
+    private DedupRun runDedup(String phase, Admin admin, AppConfig config, Topics topics, long records) throws Exception {
+        long t0 = System.nanoTime();
+        CpuMeter cpu = new CpuMeter();
+        try (DedupApplication app = DedupApplication.start(config)) {
+            double toRunning = awaitRunning(app, t0);
+            CommitWatcher watcher = CommitWatcher.of(admin, config.applicationId(), topics.inputs(), repartitionTopics(config));
+            boolean done = watcher.await(POLL, PHASE_TIMEOUT, app::failed, progress(phase, records, t0));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (!done) throw new IllegalStateException(phase + " did not finish the input (state " + app.state() + ")");
+            BenchReport.Throughput t = new BenchReport.Throughput(records, seconds, toRunning, MachineInfo.loadAverage()[0],
+                    cpu.processCpuNanosSinceStart() / 1e9, CpuMeter.threadsCpuNanos(config.applicationId()) / 1e9);
+            say(String.format(Locale.ROOT, "%s: %,d records in %.1f s: %,.0f events/s (%.1f s to RUNNING); CPU per record %.1f us process, %.1f us app threads; closing cleanly...",
+                    phase, records, seconds, t.eventsPerSecond(), toRunning, t.processCpuMicrosPerRecord(), t.appCpuMicrosPerRecord()));
+            return new DedupRun(t, outcomes(app.meters()));
+        }
+    }
+
     private BenchReport.Latency runLatency(Admin admin, AppConfig config, String bootstrap, Map<String, String> clientSettings,
                                            MockSchemaRegistry registry, Topics topics, LoadProfile base, LoadLedger preload,
                                            String basis, double offeredRate, int seedOffset) throws Exception {
@@ -378,9 +433,9 @@ public final class Bench {
         }
     }
 
-    private BenchReport.Reconciliation reconcile(String bootstrap, Map<String, String> clientSettings, MockSchemaRegistry registry,
+    private BenchReport.Reconciliation reconcile(String phase, String bootstrap, Map<String, String> clientSettings, MockSchemaRegistry registry,
                                                  Topics topics, LoadLedger ledger) {
-        say("reconciling the throughput phase's outputs with the load generator's ledger...");
+        say("reconciling " + phase + "'s outputs with the load generator's ledger...");
         Map<String, Object> consumer = new HashMap<>(clientSettings);
         ReconciliationReport report = Reconciler.builder(bootstrap, registry)
                 .consumerConfig(consumer)
@@ -391,9 +446,9 @@ public final class Bench {
                 .build()
                 .reconcile(ledger, Duration.ofMinutes(15));
         List<String> failures = new ArrayList<>();
-        report.failures().forEach(c -> failures.add(c.toString()));
-        if (!report.complete()) failures.add("incomplete: not every record was read in time");
-        say("reconciliation: " + (report.ok() ? "ok" : "FAILED " + failures));
+        report.failures().forEach(c -> failures.add(phase + ": " + c));
+        if (!report.complete()) failures.add(phase + ": incomplete: not every record was read in time");
+        say("reconciliation of " + phase + ": " + (report.ok() ? "ok" : "FAILED " + failures));
         return new BenchReport.Reconciliation(true, report.ok(), failures);
     }
 
@@ -430,8 +485,12 @@ public final class Bench {
     }
 
     private void createTopics(Admin admin, Topics topics) throws InterruptedException {
+        createTopics(admin, topics.all());
+    }
+
+    private void createTopics(Admin admin, List<String> names) throws InterruptedException {
         List<NewTopic> newTopics = new ArrayList<>();
-        for (String t : topics.all()) newTopics.add(new NewTopic(t, Optional.of(options.partitions()), Optional.empty()));
+        for (String t : names) newTopics.add(new NewTopic(t, Optional.of(options.partitions()), Optional.empty()));
         try {
             admin.createTopics(newTopics).all().get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -441,7 +500,7 @@ public final class Bench {
         }
         // Wait until every partition has a leader: an idempotent producer that starts earlier can wedge on NOT_LEADER retries.
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!allLed(admin, topics.all())) {
+        while (!allLed(admin, names)) {
             if (System.nanoTime() > deadline) throw new IllegalStateException("bench topics have partitions without a leader after 60 s");
             Thread.sleep(50);
         }

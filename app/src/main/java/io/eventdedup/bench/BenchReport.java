@@ -15,7 +15,8 @@ import java.util.Locale;
 
 /** The figures of one bench run, as a table for people and as JSON for tools. Every field of the JSON is always present. */
 public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] loadAtEnd, String broker, Workload workload,
-                          Throughput ceiling, Throughput plumbing, Throughput dedup, Outcomes outcomes, Latency latency, Latency latencyAtHalfDedup,
+                          Throughput ceiling, Throughput plumbing, Throughput dedup, Throughput prekeyed, Outcomes outcomes, Latency latency,
+                          Latency latencyAtHalfDedup, Latency latencyPrekeyed,
                           StoreFootprint store, Memory memory, Reconciliation reconciliation) {
 
     /** Throughput target: event-dedup at least this share of the ceiling. */
@@ -110,6 +111,11 @@ public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] lo
         return plumbing.eventsPerSecond() <= 0 ? 0 : dedup.eventsPerSecond() / plumbing.eventsPerSecond();
     }
 
+    /** event-dedup on input its producers partitioned by the dedup key (no repartition hop) over the ceiling. */
+    public double prekeyedRatio() {
+        return ceiling.eventsPerSecond() <= 0 ? 0 : prekeyed.eventsPerSecond() / ceiling.eventsPerSecond();
+    }
+
     public boolean throughputMet() {
         return ratio() >= TARGET_RATIO;
     }
@@ -168,6 +174,11 @@ public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] lo
         tp.put("ratio", round(ratio(), 4));
         tp.put("plumbing_ratio", round(plumbingRatio(), 4));
         tp.put("event_dedup_over_plumbing", round(dedupOverPlumbing(), 4));
+        ObjectNode pk = tp.putObject("event_dedup_prekeyed");
+        pk.put("what", "the same application on the same workload sent partitioned by the dedup key "
+                + "(source.telemetry.producers-key-by-dedup-key=true: no repartition hop); its own pre-loaded input");
+        throughput(pk, prekeyed);
+        tp.put("prekeyed_ratio", round(prekeyedRatio(), 4));
         ObjectNode o = tp.putObject("event_dedup_outcomes");
         o.put("unique", outcomes.unique());
         o.put("duplicate", outcomes.duplicate());
@@ -176,6 +187,7 @@ public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] lo
 
         latency(root.putObject("latency"), latency);
         latency(root.putObject("latency_at_half_event_dedup_throughput"), latencyAtHalfDedup);
+        latency(root.putObject("latency_prekeyed_at_half_its_throughput"), latencyPrekeyed);
 
         ObjectNode s = root.putObject("store");
         s.put("bytes_on_disk", store.bytes());
@@ -240,6 +252,8 @@ public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] lo
         row(b, "ratio event-dedup / ceiling", fmt(ratio(), 3), ">= " + TARGET_RATIO, yes(throughputMet()));
         row(b, "  bound: plumbing / ceiling", fmt(plumbingRatio(), 3), "", "");
         row(b, "  event-dedup / plumbing", fmt(dedupOverPlumbing(), 3), "", "");
+        row(b, "event-dedup, pre-keyed input (events/s)", fmt(prekeyed.eventsPerSecond(), 0), "", "");
+        row(b, "  ratio pre-keyed / ceiling", fmt(prekeyedRatio(), 3), "", "");
         row(b, "  after RUNNING: ceiling / plumbing / dedup", fmt(ceiling.eventsPerSecondAfterRunning(), 0) + " / "
                 + fmt(plumbing.eventsPerSecondAfterRunning(), 0) + " / " + fmt(dedup.eventsPerSecondAfterRunning(), 0), "", "");
         row(b, "  CPU us/rec, process: ceil / plumb / dedup", fmt(ceiling.processCpuMicrosPerRecord(), 1) + " / "
@@ -248,6 +262,7 @@ public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] lo
                 + fmt(plumbing.appCpuMicrosPerRecord(), 1) + " / " + fmt(dedup.appCpuMicrosPerRecord(), 1), "", "");
         latencyRows(b, "at 1/2 ceiling", latency, true);
         latencyRows(b, "at 1/2 event-dedup", latencyAtHalfDedup, false);
+        latencyRows(b, "pre-keyed at 1/2", latencyPrekeyed, false);
         row(b, "store bytes on disk / stored keys", mib(store.bytes()) + " / " + String.format(Locale.ROOT, "%,d", store.entries()), "", "");
         row(b, "bytes per stored key", fmt(store.bytesPerEntry(), 1), "<= " + (int) TARGET_BYTES_PER_KEY, yes(bytesPerKeyMet()));
         row(b, "peak RocksDB memory / budget", mib(memory.rocksDbPeakBytes()) + " / " + mib(memory.rocksDbBudgetBytes()), "<= budget", yes(memory.rocksDbWithinBudget()));
@@ -263,7 +278,7 @@ public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] lo
             if (target) row(b, "latency " + basis, "skipped", "<= " + (int) TARGET_P99_MS, "n/a");
             return;
         }
-        row(b, "latency " + basis + ": offered (sent) rec/s", fmt(l.offeredRate(), 0) + " (" + fmt(l.achievedRate(), 0) + ")", "", "");
+        row(b, "latency " + basis + ": offered (sent)", fmt(l.offeredRate(), 0) + " (" + fmt(l.achievedRate(), 0) + ") rec/s", "", "");
         row(b, "  p50 / p99.9 / max (ms)", fmt(l.steady().p50(), 0) + " / " + fmt(l.steady().p999(), 0) + " / " + fmt(l.steady().max(), 0), "", "");
         row(b, "  p99 (ms)", fmt(l.steady().p99(), 0), target ? "<= " + (int) TARGET_P99_MS : "", target ? yes(latencyMet()) : "");
     }

@@ -31,7 +31,8 @@ class BenchSmokeTest {
             "/throughput/ceiling/events_per_s", "/throughput/ceiling/seconds", "/throughput/ceiling/records",
             "/throughput/event_dedup/events_per_s", "/throughput/event_dedup/seconds", "/throughput/event_dedup/records",
             "/throughput/plumbing/events_per_s", "/throughput/plumbing/records", "/throughput/plumbing_ratio",
-            "/throughput/event_dedup_over_plumbing",
+            "/throughput/event_dedup_over_plumbing", "/throughput/event_dedup_prekeyed/events_per_s", "/throughput/prekeyed_ratio",
+            "/latency_prekeyed_at_half_its_throughput/ran", "/latency_prekeyed_at_half_its_throughput/p99_ms",
             "/throughput/ratio", "/throughput/event_dedup_outcomes/unique", "/throughput/event_dedup_outcomes/duplicate",
             "/latency/ran", "/latency/offered_rate_per_s", "/latency/achieved_rate_per_s", "/latency/commit_interval_ms",
             "/latency/records_measured", "/latency/p50_ms", "/latency/p99_ms", "/latency/p999_ms", "/latency/max_ms",
@@ -67,6 +68,8 @@ class BenchSmokeTest {
         assertThat(json.at("/throughput/ceiling/events_per_s").asDouble()).isPositive();
         assertThat(json.at("/throughput/event_dedup/events_per_s").asDouble()).isPositive();
         assertThat(json.at("/throughput/plumbing/events_per_s").asDouble()).isPositive();
+        assertThat(json.at("/throughput/event_dedup_prekeyed/events_per_s").asDouble()).isPositive();
+        assertThat(json.at("/latency_prekeyed_at_half_its_throughput/records_measured").asLong()).isPositive();
         assertThat(json.at("/throughput/event_dedup/records").asLong()).isEqualTo(json.at("/workload/input_records").asLong());
         // One stored key per unique event (the run is far shorter than a segment).
         assertThat(json.at("/store/stored_keys").asLong()).isEqualTo(json.at("/workload/expected_unique").asLong());
