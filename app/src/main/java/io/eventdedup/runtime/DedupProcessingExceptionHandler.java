@@ -17,8 +17,10 @@ import java.util.Map;
 /**
  * What happens when a processor throws. A registry outage is not the record's fault: FAIL, so the stream thread stops, the
  * transaction aborts, and the uncaught-exception policy replaces the thread to retry from the last commit — processing pauses, no
- * good record reaches the DLQ. Any other exception is a record the code could not handle: it goes to the DLQ with its original
- * bytes and the exception, and processing resumes.
+ * good record reaches the DLQ. A state store failure (RocksDB cannot read or write, a store is closed) is not the record's fault
+ * either, and it is not transient: FAIL, so the client stops and exits non-zero rather than sending every following record to the
+ * DLQ while the store is broken; a restart restores the store from its changelog. Any other exception is a record the code could
+ * not handle: it goes to the DLQ with its original bytes and the exception, and processing resumes.
  */
 public final class DedupProcessingExceptionHandler implements ProcessingExceptionHandler {
     public static final String DLQ_TOPIC_CONFIG = "event.dedup.dlq.topic";
@@ -40,9 +42,24 @@ public final class DedupProcessingExceptionHandler implements ProcessingExceptio
                     context.topic(), context.partition(), context.offset());
             return Response.fail();
         }
+        if (isStoreFailure(exception)) {
+            LOG.error("State store failure processing {}-{}@{} in {}: stopping; the record stays uncommitted and is processed again after "
+                    + "a restart", context.topic(), context.partition(), context.offset(), context.processorNodeId(), exception);
+            return Response.fail();
+        }
         LOG.error("Unexpected error processing {}-{}@{} in {}: sending the record to {}", context.topic(), context.partition(),
                 context.offset(), context.processorNodeId(), dlqTopic, exception);
         return Response.resume(List.of(deadLetter(context, record, exception)));
+    }
+
+    /** A failure of the state store itself, anywhere in the cause chain, rather than of the record being processed. */
+    static boolean isStoreFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof org.apache.kafka.streams.errors.ProcessorStateException
+                    || c instanceof org.apache.kafka.streams.errors.InvalidStateStoreException
+                    || c instanceof org.rocksdb.RocksDBException) return true;
+        }
+        return false;
     }
 
     ProducerRecord<byte[], byte[]> deadLetter(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {

@@ -43,6 +43,14 @@ class BoundedRocksDbMemoryTest {
     static final long T0 = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
 
     @Test
+    void theCacheIsSizedUnderTheBudgetSoItsOvershootsStayWithin() {
+        long budget = 256L << 20;
+        assertThat(BoundedRocksDbMemory.cacheCapacity(budget)).isLessThan(budget)
+                .isGreaterThanOrEqualTo((long) (budget * 0.95)) // most of the budget still caches blocks
+                .isLessThanOrEqualTo(budget - (1L << 20)); // at least 1 MiB of headroom at the shipped budget (0.1 MiB overshoot seen)
+    }
+
+    @Test
     void dedupStoresGetThePrefixExtractorOthersDoNot() {
         assertThat(BoundedRocksDbMemory.isDedupStore("dedup-telemetry-store")).isTrue();
         assertThat(BoundedRocksDbMemory.isDedupStore("dedup-telemetry-store.1767225600000")).isTrue();

@@ -17,6 +17,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -58,6 +59,19 @@ class ErrorHandlingTest {
                 new Record<>(new byte[] {1}, new byte[] {2}, 1234), new RegistryUnavailableException("registry down"));
         assertThat(r.result()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
         assertThat(r.deadLetterQueueRecords()).isEmpty();
+    }
+
+    @Test
+    void aStateStoreFailureStopsProcessingInsteadOfSendingGoodRecordsToTheDlq() {
+        for (Exception e : List.of(new org.apache.kafka.streams.errors.ProcessorStateException("Error while putting key into store dedup-telemetry-store",
+                        new org.rocksdb.RocksDBException("IO error: No space left on device")),
+                new org.apache.kafka.streams.errors.InvalidStateStoreException("Store dedup-telemetry-store.1 is currently closed"),
+                new IllegalStateException("wrapped", new org.rocksdb.RocksDBException("Corruption: block checksum mismatch")))) {
+            ProcessingExceptionHandler.Response r = handler().handleError(context(new byte[] {1}, new byte[] {2}),
+                    new Record<>(new byte[] {1}, new byte[] {2}, 1234), e);
+            assertThat(r.result()).as(e.toString()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
+            assertThat(r.deadLetterQueueRecords()).as(e.toString()).isEmpty();
+        }
     }
 
     @Test
