@@ -268,7 +268,7 @@ public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] lo
         row(b, "peak RocksDB memory / budget", mib(memory.rocksDbPeakBytes()) + " / " + mib(memory.rocksDbBudgetBytes()), "<= budget", yes(memory.rocksDbWithinBudget()));
         row(b, "peak heap used / live after GC", mib(memory.peakHeapUsed()) + " / " + mib(memory.peakHeapLive()), "", "");
         row(b, "heap live before the app / max heap", mib(memory.heapLiveBeforeApp()) + " / " + mib(memory.heapMaxBytes()), "", "");
-        if (reconciliation.ran()) row(b, "reconciliation of the throughput phase", reconciliation.ok() ? "ok" : "FAILED", "ok", yes(reconciliation.ok()));
+        if (reconciliation.ran()) row(b, "reconciliation of both event-dedup runs", reconciliation.ok() ? "ok" : "FAILED", "ok", yes(reconciliation.ok()));
         b.append(String.format(line));
         return b.toString();
     }
