@@ -59,10 +59,13 @@ import java.util.stream.Stream;
  *       the most event-dedup's shape of work allows;</li>
  *   <li><b>event-dedup</b>: the real {@link DedupApplication} (fingerprints, repartitioning, audit, DLQ, metrics, HTTP) over the
  *       same input; then its stores' size on disk after a clean close;</li>
- *   <li><b>latency</b>: event-dedup restarted on its state, fed at half the ceiling's throughput; a read_committed consumer
+ *   <li><b>event-dedup, pre-keyed</b>: the same application on the same workload sent partitioned by the dedup key (its own
+ *       pre-loaded input), with {@code producers-key-by-dedup-key}: no repartition hop;</li>
+ *   <li><b>latency</b>: event-dedup restarted on its state, fed at half the ceiling's throughput, then at half its own, then
+ *       pre-keyed at half its own; a read_committed consumer
  *       measures producer CreateTime → receipt on the output topic.</li>
  * </ol>
- * Heap and RocksDB memory are sampled through both event-dedup phases.
+ * Heap and RocksDB memory are sampled from the first event-dedup run to the end.
  */
 public final class Bench {
     static final int LATENCY_PRODUCER_LINGER_MS = 5;
@@ -233,7 +236,6 @@ public final class Bench {
                         dedupConfig.sources().stream().map(SourceConfig::storeName).toList());
                 say(String.format(Locale.ROOT, "store: %,d bytes on disk for %,d keys: %.1f B per key (%d segments, %d SST files)",
                         store.bytes(), store.entries(), store.bytesPerEntry(), store.segments(), store.sstFiles()));
-
 
                 // ---- event-dedup, pre-keyed input -----------------------------------------------------------------------------
                 Topics prekeyedTopics = new Topics(topics.prefix() + "prekeyed.");
