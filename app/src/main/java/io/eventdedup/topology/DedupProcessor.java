@@ -101,7 +101,7 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
         DedupHeaders.add(h, DedupHeaders.KEY_RULE, e.key().keyRule());
         observer.outcome(source.name(), e.key().tenant(), Outcome.UNIQUE);
         observer.uniqueLatency(source.name(), Math.max(0, context().currentSystemTimeMs() - e.origin().timestamp()));
-        context().forward(record.withKey(e.originalKey()).withValue(new Routed(source.outputTopic(), e.originalValue())));
+        context().forward(rekeyed(record, e.originalKey(), new Routed(source.outputTopic(), e.originalValue())));
     }
 
     private void forwardDuplicate(Record<Bytes, Envelope> record, Envelope e, long now, long firstSeenAt, StoreEntry first) {
@@ -118,8 +118,8 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
         observer.outcome(source.name(), k.tenant(), Outcome.DUPLICATE);
         observer.duplicateDelay(source.name(), Math.max(0, delay));
         // Keyed by the idempotency key, so one key's audit trail stays in one partition, in order.
-        context().forward(record.withKey(k.idempotencyKey().getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                .withValue(new Routed(config.auditTopic(), audit.encode(d))));
+        context().forward(rekeyed(record, k.idempotencyKey().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                new Routed(config.auditTopic(), audit.encode(d))));
     }
 
     private void forwardMismatch(Record<Bytes, Envelope> record, Envelope e, long firstSeenAt) {
@@ -133,7 +133,12 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
         DedupHeaders.add(h, DedupHeaders.KEY_RULE, k.keyRule());
         DedupHeaders.add(h, DedupHeaders.FIRST_SEEN, Long.toString(firstSeenAt));
         observer.outcome(source.name(), k.tenant(), Outcome.PAYLOAD_MISMATCH);
-        context().forward(record.withKey(e.originalKey()).withValue(new Routed(config.deadLetterTopic(), e.originalValue())));
+        context().forward(rekeyed(record, e.originalKey(), new Routed(config.deadLetterTopic(), e.originalValue())));
+    }
+
+    /** The record with a new key and value, its timestamp and headers: one copy of the headers, where withKey().withValue() makes two. */
+    private static Record<byte[], Routed> rekeyed(Record<Bytes, Envelope> record, byte[] key, Routed value) {
+        return new Record<>(key, value, record.timestamp(), record.headers());
     }
 
     private int topicIndex(String topic) {

@@ -38,13 +38,14 @@ final class KeyingProcessor extends ContextualProcessor<byte[], byte[], Bytes, E
         Origin origin = origin(record.timestamp());
         try {
             ResolvedKey key = resolver.resolve(record.headers(), record.value());
-            context().forward(record.withKey(Bytes.wrap(key.storeKey()))
-                    .withValue(Envelope.valid(key, origin, record.key(), record.value())));
+            // One Record built directly: withKey().withValue() would copy the headers twice.
+            context().forward(new Record<>(Bytes.wrap(key.storeKey()), Envelope.valid(key, origin, record.key(), record.value()),
+                    record.timestamp(), record.headers()));
         } catch (InvalidRecordException e) {
             observer.outcome(source.name(), "", Outcome.INVALID);
             DeadLetters.describe(record.headers(), source.name(), e.reason(), e.getMessage(), origin);
-            context().forward(record.withKey((Bytes) null)
-                    .withValue(Envelope.invalid(e.reason(), e.getMessage(), origin, record.key(), record.value())));
+            context().forward(new Record<>((Bytes) null, Envelope.invalid(e.reason(), e.getMessage(), origin, record.key(), record.value()),
+                    record.timestamp(), record.headers()));
         }
     }
 
