@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
                         + "(fingerprints, repartitioning, audit, metrics) on the same input, then event-dedup on the same workload sent "
                         + "partitioned by the dedup key (no repartition); then event-dedup's end-to-end latency at half the ceiling's "
                         + "throughput, at half its own and pre-keyed at half its own, its bytes per stored key on disk, and its peak heap "
-                        + "and RocksDB memory. About 9 minutes with the defaults.",
+                        + "and RocksDB memory. About 10 minutes with the defaults.",
                 "Starts a Kafka broker in this process unless --bootstrap names a cluster (topics are created with a fresh "
                         + "bench-<id>. prefix and left there). Prints a table; --out writes the same figures as JSON.",
                 "Exit status: 0 done (whether or not the targets are met), 1 the run failed, 2 bad arguments."})
