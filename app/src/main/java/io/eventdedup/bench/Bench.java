@@ -239,7 +239,7 @@ public final class Bench {
 
                 // ---- event-dedup, pre-keyed input -----------------------------------------------------------------------------
                 Topics prekeyedTopics = new Topics(topics.prefix() + "prekeyed.");
-                AppConfig prekeyedConfig = appConfig(options, bootstrap, prekeyedTopics, "bench-" + tag + "-event-dedup-prekeyed",
+                AppConfig prekeyedConfig = appConfig(options, bootstrap, prekeyedTopics, "bench-" + tag + "-prekeyed-event-dedup",
                         stateRoot.resolve("event-dedup-prekeyed"), scope, PREKEYED);
                 LoadProfile prekeyedProfile = prekeyedProfile(options);
                 createTopics(admin, prekeyedTopics.dedupTopics());
@@ -310,13 +310,7 @@ public final class Bench {
         AppConfig dedupConfig = appConfig(options, bootstrap, topics, "bench-" + tag + "-warmup-event-dedup", stateRoot.resolve("warmup-event-dedup"), scope);
         runPlumbing(admin, appConfig(options, bootstrap, topics, "bench-" + tag + "-warmup-plumbing", stateRoot.resolve("warmup-plumbing"), scope),
                 dedupConfig, topics, ledger.in());
-        long t0 = System.nanoTime();
-        try (DedupApplication app = DedupApplication.start(dedupConfig)) {
-            awaitRunning(app, t0);
-            CommitWatcher watcher = CommitWatcher.of(admin, dedupConfig.applicationId(), topics.inputs(), repartitionTopics(dedupConfig));
-            if (!watcher.await(POLL, PHASE_TIMEOUT, app::failed, null)) throw new IllegalStateException("warm-up: event-dedup did not finish");
-            say(String.format(Locale.ROOT, "warm-up: event-dedup done in %.1f s", (System.nanoTime() - t0) / 1e9));
-        }
+        runDedup("warm-up: event-dedup", admin, dedupConfig, topics, ledger.in());
     }
 
     private BenchReport.Throughput runCeiling(Admin admin, AppConfig config, Topics topics, long records) throws Exception {
@@ -335,8 +329,8 @@ public final class Bench {
         List<PlumbingTopology.Route> routes = List.of(
                 new PlumbingTopology.Route(topics.telemetryIn(), topics.plumbingTelemetry(), telemetryTtl),
                 new PlumbingTopology.Route(topics.webhooksIn(), topics.plumbingWebhooks(), webhooksTtl));
-        List<String> repartitions = List.of(config.applicationId() + "-" + PlumbingTopology.repartitionName(0) + "-repartition",
-                config.applicationId() + "-" + PlumbingTopology.repartitionName(1) + "-repartition");
+        List<String> repartitions = List.of(repartitionTopic(config, PlumbingTopology.repartitionName(0)),
+                repartitionTopic(config, PlumbingTopology.repartitionName(1)));
         say("plumbing: the same input through event-dedup's reads and writes (repartition, changelogged window store, output), no logic...");
         return runStreams("plumbing", PlumbingTopology.build(routes, props), props, admin, config, topics, repartitions, records);
     }
@@ -457,9 +451,14 @@ public final class Bench {
     private static List<String> repartitionTopics(AppConfig config) {
         List<String> out = new ArrayList<>();
         for (SourceConfig s : config.sources()) {
-            if (!s.producersKeyByDedupKey()) out.add(config.applicationId() + "-" + s.repartitionName() + "-repartition");
+            if (!s.producersKeyByDedupKey()) out.add(repartitionTopic(config, s.repartitionName()));
         }
         return out;
+    }
+
+    /** The topic Kafka Streams creates for {@code Repartitioned.withName(name)}. */
+    private static String repartitionTopic(AppConfig config, String name) {
+        return config.applicationId() + "-" + name + "-repartition";
     }
 
     private static double awaitRunning(DedupApplication app, long t0) throws InterruptedException {

@@ -98,22 +98,27 @@ public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] lo
     }
 
     public double ratio() {
-        return ceiling.eventsPerSecond() <= 0 ? 0 : dedup.eventsPerSecond() / ceiling.eventsPerSecond();
+        return share(dedup, ceiling);
+    }
+
+    /** Throughput of {@code a} over that of {@code b}; 0 when {@code b} processed nothing. */
+    private static double share(Throughput a, Throughput b) {
+        return b.eventsPerSecond() <= 0 ? 0 : a.eventsPerSecond() / b.eventsPerSecond();
     }
 
     /** The plumbing bound (event-dedup's reads and writes, none of its logic) over the ceiling: the most the ratio can be. */
     public double plumbingRatio() {
-        return ceiling.eventsPerSecond() <= 0 ? 0 : plumbing.eventsPerSecond() / ceiling.eventsPerSecond();
+        return share(plumbing, ceiling);
     }
 
     /** event-dedup over the plumbing bound: how much of what its reads and writes allow it reaches. */
     public double dedupOverPlumbing() {
-        return plumbing.eventsPerSecond() <= 0 ? 0 : dedup.eventsPerSecond() / plumbing.eventsPerSecond();
+        return share(dedup, plumbing);
     }
 
     /** event-dedup on input its producers partitioned by the dedup key (no repartition hop) over the ceiling. */
     public double prekeyedRatio() {
-        return ceiling.eventsPerSecond() <= 0 ? 0 : prekeyed.eventsPerSecond() / ceiling.eventsPerSecond();
+        return share(prekeyed, ceiling);
     }
 
     public boolean throughputMet() {

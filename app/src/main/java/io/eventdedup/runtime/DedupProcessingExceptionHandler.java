@@ -54,12 +54,9 @@ public final class DedupProcessingExceptionHandler implements ProcessingExceptio
 
     /** A failure of the state store itself, anywhere in the cause chain, rather than of the record being processed. */
     static boolean isStoreFailure(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof org.apache.kafka.streams.errors.ProcessorStateException
-                    || c instanceof org.apache.kafka.streams.errors.InvalidStateStoreException
-                    || c instanceof org.rocksdb.RocksDBException) return true;
-        }
-        return false;
+        return UncaughtExceptionPolicy.anyCause(t, c -> c instanceof org.apache.kafka.streams.errors.ProcessorStateException
+                || c instanceof org.apache.kafka.streams.errors.InvalidStateStoreException
+                || c instanceof org.rocksdb.RocksDBException);
     }
 
     ProducerRecord<byte[], byte[]> deadLetter(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {

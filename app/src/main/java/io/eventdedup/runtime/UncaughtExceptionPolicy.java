@@ -19,8 +19,13 @@ public final class UncaughtExceptionPolicy implements StreamsUncaughtExceptionHa
     }
 
     static boolean isTransient(Throwable t) {
+        return anyCause(t, c -> c instanceof RegistryUnavailableException);
+    }
+
+    /** True when {@code t} or any exception in its cause chain matches. */
+    static boolean anyCause(Throwable t, java.util.function.Predicate<Throwable> test) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof RegistryUnavailableException) return true;
+            if (test.test(c)) return true;
         }
         return false;
     }
