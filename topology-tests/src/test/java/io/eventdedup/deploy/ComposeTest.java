@@ -1,6 +1,6 @@
 package io.eventdedup.deploy;
 
-import io.eventdedup.cli.EventDedup;
+import io.eventdedup.tools.cli.EventDedupTools;
 import io.eventdedup.config.AppConfig;
 import io.eventdedup.config.DefaultConfig;
 import io.eventdedup.config.SourceConfig;
@@ -66,7 +66,8 @@ class ComposeTest {
         });
         assertThat(string(service("kafka").get("image"))).matches("apache/kafka:(4\\.([1-9]|\\d{2,})|[5-9])\\.\\d+");
         for (String app : List.of("event-dedup-1", "event-dedup-2", "loadgen")) {
-            assertThat(string(service(app).get("image"))).isEqualTo(DeployFiles.IMAGE);
+            // The instances run the production image; the load generator is a tool, in the tools image.
+            assertThat(string(service(app).get("image"))).isEqualTo(app.equals("loadgen") ? DeployFiles.TOOLS_IMAGE : DeployFiles.IMAGE);
             assertThat(string(service(app).get("pull_policy"))).as("%s is built locally", app).isEqualTo("never");
         }
     }
@@ -210,10 +211,7 @@ class ComposeTest {
         assertThat(command.get(command.indexOf("--registry") + 1)).isEqualTo(app.registryUrl());
         assertThat(Double.parseDouble(command.get(command.indexOf("--rate") + 1))).isPositive();
 
-        // `loadgen` is being written elsewhere: once the CLI has it, its options must be the ones used here.
-        CommandLine cli = EventDedup.commandLine();
-        Assumptions.assumeTrue(cli.getSubcommands().containsKey("loadgen"), "the CLI has no loadgen command yet");
-        CommandLine loadgen = cli.getSubcommands().get("loadgen");
+        CommandLine loadgen = EventDedupTools.commandLine().getSubcommands().get("loadgen");
         for (String flag : flags) assertThat(loadgen.getCommandSpec().findOption(flag)).as("loadgen %s", flag).isNotNull();
     }
 

@@ -34,7 +34,8 @@ final class DeployFiles {
     static final Path PROMETHEUS_RULE = K8S.resolve("monitoring/prometheusrule.yaml");
     static final Path COMPOSE_PROPERTIES = DEPLOY.resolve("compose/event-dedup.properties");
     static final Path IMAGE_ROOT = DEPLOY.resolve("image");
-    static final Path APP_POM = ROOT.resolve("app/pom.xml");
+    static final Path APP_POM = ROOT.resolve("app/core/pom.xml");
+    static final String TOOLS_IMAGE = "event-dedup-tools:0.1.0";
 
     /** Where the image's default arguments point {@code --config}, and where compose and Kubernetes mount the configuration. */
     static final String CONFIG_PATH = "/etc/event-dedup/event-dedup.properties";

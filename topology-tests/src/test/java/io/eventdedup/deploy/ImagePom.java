@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The Jib configuration of app/pom.xml's {@code image} profile, with the profile's ${properties} resolved. */
+/** The Jib configuration of app/core/pom.xml's {@code image} profile, with the profile's ${properties} resolved. */
 final class ImagePom {
     private static final Pattern PROPERTY = Pattern.compile("\\$\\{([^}]+)}");
     final Document pom;
@@ -34,7 +34,7 @@ final class ImagePom {
             throw new IllegalStateException(pomFile + " is not readable XML", e);
         }
         profile = (Element) node("/project/profiles/profile[id='image']");
-        if (profile == null) throw new AssertionError("app/pom.xml has no profile 'image'");
+        if (profile == null) throw new AssertionError("app/core/pom.xml has no profile 'image'");
         jib = (Element) node("/project/profiles/profile[id='image']/build/plugins/plugin[artifactId='jib-maven-plugin']");
         if (jib == null) throw new AssertionError("the image profile has no jib-maven-plugin");
         NodeList props = nodes("/project/profiles/profile[id='image']/properties/*");

@@ -1,11 +1,11 @@
 package io.eventdedup.e2e;
 
-import io.eventdedup.loadgen.EventSource;
-import io.eventdedup.loadgen.LoadGenerator;
-import io.eventdedup.loadgen.LoadLedger;
-import io.eventdedup.loadgen.LoadProfile;
-import io.eventdedup.loadgen.Reconciler;
-import io.eventdedup.loadgen.ReconciliationReport;
+import io.eventdedup.tools.loadgen.EventSource;
+import io.eventdedup.tools.loadgen.LoadGenerator;
+import io.eventdedup.tools.loadgen.LoadLedger;
+import io.eventdedup.tools.loadgen.LoadProfile;
+import io.eventdedup.tools.loadgen.Reconciler;
+import io.eventdedup.tools.loadgen.ReconciliationReport;
 import io.eventdedup.registry.SchemaRegistries;
 import io.eventdedup.registry.SchemaRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;

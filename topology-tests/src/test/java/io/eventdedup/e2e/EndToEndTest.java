@@ -1,9 +1,9 @@
 package io.eventdedup.e2e;
 
-import io.eventdedup.loadgen.LoadGenerator;
-import io.eventdedup.loadgen.LoadLedger;
-import io.eventdedup.loadgen.LoadProfile;
-import io.eventdedup.loadgen.ReconciliationReport;
+import io.eventdedup.tools.loadgen.LoadGenerator;
+import io.eventdedup.tools.loadgen.LoadLedger;
+import io.eventdedup.tools.loadgen.LoadProfile;
+import io.eventdedup.tools.loadgen.ReconciliationReport;
 import io.eventdedup.registry.SchemaNotFoundException;
 import io.eventdedup.registry.SchemaRegistry;
 import io.eventdedup.schemas.TelemetryEvent;

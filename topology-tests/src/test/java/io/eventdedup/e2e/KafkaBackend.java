@@ -1,6 +1,6 @@
 package io.eventdedup.e2e;
 
-import io.eventdedup.embedded.EmbeddedKafkaCluster;
+import io.eventdedup.tools.embedded.EmbeddedKafkaCluster;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;

@@ -1,0 +1,122 @@
+package io.eventdedup.tools.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What one {@link Bench} run does.
+ *
+ * @param events          logical events pre-loaded for the throughput phases (records are about 1.26 times as many: retries and
+ *                        replays make 20% of them duplicates, plus a few mismatches and malformed records)
+ * @param partitions      partitions of each input topic
+ * @param rateDuration    how long the latency phase offers load at half the ceiling's throughput; zero skips the phase
+ * @param out             where the JSON report goes; empty writes none
+ * @param bootstrap       a real cluster's bootstrap servers; empty starts a broker in this process
+ * @param configEntries   base configuration entries (e.g. a {@code --config} file's security settings); the bench sets the topics,
+ *                        application ids, state directory, registry and HTTP port over them
+ * @param rocksDbBudget   {@code rocksdb.memory.budget}; empty keeps the configured one (256MiB shipped)
+ * @param tenants         distinct tenants (Zipf-skewed, as the load generator draws them)
+ * @param seed            seed of the pre-loaded workload; the latency phase uses {@code seed + 1}
+ * @param reconcile       after the throughput phase, check every record is accounted for (reads every output record once more)
+ * @param stateDir        where the applications keep their state; empty uses a temp directory deleted at the end
+ * @param warmupEvents    logical events of a separate warm-up input that both applications process, unmeasured, before the
+ *                        measured phases (JIT compilation would otherwise weigh on whichever phase runs first); 0 skips it
+ * @param warmup          latency samples from records produced in the first {@code warmup} of the latency phase are reported
+ *                        separately (JIT and caches after the restart), not in the headline percentiles
+ */
+public record BenchOptions(long events, int partitions, Duration rateDuration, Optional<Path> out, Optional<String> bootstrap,
+                           Map<String, String> configEntries, Optional<String> rocksDbBudget, int tenants, long seed,
+                           boolean reconcile, Optional<Path> stateDir, Duration warmup, long warmupEvents) {
+    public static final long DEFAULT_EVENTS = 2_000_000;
+    public static final int DEFAULT_PARTITIONS = 6;
+    public static final Duration DEFAULT_RATE_DURATION = Duration.ofSeconds(60);
+    public static final int DEFAULT_TENANTS = 10_000;
+    public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(5);
+    /** Warm-up input: a quarter of the measured one, at most 200,000 logical events. */
+    public static final long MAX_DEFAULT_WARMUP_EVENTS = 200_000;
+
+    public BenchOptions {
+        Objects.requireNonNull(rateDuration);
+        Objects.requireNonNull(out);
+        Objects.requireNonNull(bootstrap);
+        configEntries = Map.copyOf(configEntries);
+        Objects.requireNonNull(rocksDbBudget);
+        Objects.requireNonNull(stateDir);
+        Objects.requireNonNull(warmup);
+        List<String> problems = new ArrayList<>();
+        if (events < 100 || events > Integer.MAX_VALUE) problems.add("--events must be in [100, " + Integer.MAX_VALUE + "], got " + events);
+        if (partitions < 1 || partitions > 1000) problems.add("--partitions must be in [1, 1000], got " + partitions);
+        if (rateDuration.isNegative()) problems.add("--rate-seconds must be >= 0, got " + rateDuration.toSeconds());
+        if (tenants < 1 || tenants > 1_000_000) problems.add("--tenants must be in [1, 1000000], got " + tenants);
+        if (warmup.isNegative()) problems.add("--warmup-seconds must be >= 0");
+        if (warmupEvents < 0 || warmupEvents > Integer.MAX_VALUE) problems.add("--warmup-events must be in [0, " + Integer.MAX_VALUE + "], got " + warmupEvents);
+        if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
+    }
+
+    public static long defaultWarmupEvents(long events) {
+        return Math.min(MAX_DEFAULT_WARMUP_EVENTS, events / 4);
+    }
+
+    public static BenchOptions defaults() {
+        return new BenchOptions(DEFAULT_EVENTS, DEFAULT_PARTITIONS, DEFAULT_RATE_DURATION, Optional.empty(), Optional.empty(), Map.of(),
+                Optional.empty(), DEFAULT_TENANTS, 42, false, Optional.empty(), DEFAULT_WARMUP, defaultWarmupEvents(DEFAULT_EVENTS));
+    }
+
+    /** With {@code v} events and the default warm-up for that many. */
+    public BenchOptions withEvents(long v) {
+        return new BenchOptions(v, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, defaultWarmupEvents(v));
+    }
+
+    public BenchOptions withPartitions(int v) {
+        return new BenchOptions(events, v, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents);
+    }
+
+    public BenchOptions withRateDuration(Duration v) {
+        return new BenchOptions(events, partitions, v, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents);
+    }
+
+    public BenchOptions withOut(Path v) {
+        return new BenchOptions(events, partitions, rateDuration, Optional.ofNullable(v), bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents);
+    }
+
+    public BenchOptions withBootstrap(String v) {
+        return new BenchOptions(events, partitions, rateDuration, out, Optional.ofNullable(v), configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents);
+    }
+
+    public BenchOptions withConfigEntries(Map<String, String> v) {
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, v, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents);
+    }
+
+    public BenchOptions withRocksDbBudget(String v) {
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, Optional.ofNullable(v), tenants, seed, reconcile, stateDir, warmup, warmupEvents);
+    }
+
+    public BenchOptions withTenants(int v) {
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, v, seed, reconcile, stateDir, warmup, warmupEvents);
+    }
+
+    public BenchOptions withSeed(long v) {
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, v, reconcile, stateDir, warmup, warmupEvents);
+    }
+
+    public BenchOptions withReconcile(boolean v) {
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, v, stateDir, warmup, warmupEvents);
+    }
+
+    public BenchOptions withStateDir(Path v) {
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, Optional.ofNullable(v), warmup, warmupEvents);
+    }
+
+    public BenchOptions withWarmup(Duration v) {
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, v, warmupEvents);
+    }
+
+    public BenchOptions withWarmupEvents(long v) {
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, v);
+    }
+}

@@ -1,0 +1,368 @@
+package io.eventdedup.tools.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** The figures of one bench run, as a table for people and as JSON for tools. Every field of the JSON is always present. */
+public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] loadAtEnd, String broker, Workload workload,
+                          Throughput ceiling, Throughput plumbing, Throughput dedup, Throughput prekeyed, Outcomes outcomes, Latency latency,
+                          Latency latencyAtHalfDedup, Latency latencyPrekeyed,
+                          StoreFootprint store, Memory memory, Reconciliation reconciliation) {
+
+    /** Throughput target: event-dedup at least this share of the ceiling. */
+    public static final double TARGET_RATIO = 0.8;
+    /** Latency target at half the ceiling's rate, default commit interval. */
+    public static final double TARGET_P99_MS = 150;
+    /** On-disk bytes per stored key. */
+    public static final double TARGET_BYTES_PER_KEY = 100;
+
+    /** The pre-loaded input, as the load generator's ledger describes it. */
+    public record Workload(long logicalEvents, long inputRecords, long expectedUnique, long expectedDuplicates, long expectedMismatches,
+                           long expectedInvalid, double avgRecordBytes, int partitions, int tenants, double duplicateRatio,
+                           double mismatchShare, double malformedShare, double noKeyShare, double preloadSeconds) {}
+
+    /** One throughput phase: input records over the time from start until every input (and repartition) offset was committed. */
+    public record Throughput(long records, double seconds, double secondsToRunning, double loadAverage1m, double processCpuSeconds,
+                             double appThreadsCpuSeconds) {
+        /** CPU microseconds per record, whole process (broker and bench clients too when in-process). */
+        public double processCpuMicrosPerRecord() {
+            return records == 0 ? Double.NaN : processCpuSeconds * 1e6 / records;
+        }
+
+        /** CPU microseconds per record in the application's own threads (stream threads and their producers). */
+        public double appCpuMicrosPerRecord() {
+            return records == 0 ? Double.NaN : appThreadsCpuSeconds * 1e6 / records;
+        }
+
+        public double eventsPerSecond() {
+            return seconds <= 0 ? 0 : records / seconds;
+        }
+
+        /** Rate over the time after the application reached RUNNING: start-up excluded. */
+        public double eventsPerSecondAfterRunning() {
+            double s = seconds - secondsToRunning;
+            return s <= 0 ? 0 : records / s;
+        }
+    }
+
+    /** Outcomes counted by event-dedup's own metrics in the throughput phase (processing attempts). */
+    public record Outcomes(long unique, long duplicate, long mismatch, long invalid) {}
+
+    /** A latency distribution in milliseconds. */
+    public record Percentiles(long count, double p50, double p99, double p999, double max, double mean) {
+        static Percentiles of(Histogram h) {
+            if (h.getTotalCount() == 0) return new Percentiles(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+            return new Percentiles(h.getTotalCount(), h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9),
+                    h.getMaxValue(), h.getMean());
+        }
+    }
+
+    /**
+     * The latency phase.
+     *
+     * @param offeredRate    records per second offered: half the ceiling's throughput
+     * @param achievedRate   records per second the generator actually sent
+     * @param steady         records produced after the warm-up
+     * @param warmup         records produced during the warm-up, reported apart
+     */
+    public record Latency(boolean ran, String basis, double offeredRate, double achievedRate, double seconds, long inputRecords, long commitIntervalMs,
+                          int producerLingerMs, double warmupSeconds, Percentiles steady, Percentiles warmup, double loadAverage1m) {
+        static Latency skipped() {
+            Percentiles none = new Percentiles(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+            return new Latency(false, "", 0, 0, 0, 0, 0, 0, 0, none, none, Double.NaN);
+        }
+    }
+
+    /** Heap of this whole JVM (broker and bench clients included when the broker is in-process) and the RocksDB cache. */
+    public record Memory(long heapMaxBytes, long heapLiveBeforeApp, long peakHeapUsed, long peakHeapLive, long rocksDbPeakBytes,
+                         long rocksDbBudgetBytes, long samples) {
+        public boolean rocksDbWithinBudget() {
+            return rocksDbPeakBytes <= rocksDbBudgetBytes;
+        }
+    }
+
+    public record Reconciliation(boolean ran, boolean ok, List<String> failures) {
+        static Reconciliation skipped() {
+            return new Reconciliation(false, false, List.of());
+        }
+    }
+
+    public double ratio() {
+        return share(dedup, ceiling);
+    }
+
+    /** Throughput of {@code a} over that of {@code b}; 0 when {@code b} processed nothing. */
+    private static double share(Throughput a, Throughput b) {
+        return b.eventsPerSecond() <= 0 ? 0 : a.eventsPerSecond() / b.eventsPerSecond();
+    }
+
+    /** The plumbing bound (event-dedup's reads and writes, none of its logic) over the ceiling: the most the ratio can be. */
+    public double plumbingRatio() {
+        return share(plumbing, ceiling);
+    }
+
+    /** event-dedup over the plumbing bound: how much of what its reads and writes allow it reaches. */
+    public double dedupOverPlumbing() {
+        return share(dedup, plumbing);
+    }
+
+    /** event-dedup on input its producers partitioned by the dedup key (no repartition hop) over the ceiling. */
+    public double prekeyedRatio() {
+        return share(prekeyed, ceiling);
+    }
+
+    public boolean throughputMet() {
+        return ratio() >= TARGET_RATIO;
+    }
+
+    public boolean latencyMet() {
+        return latency.ran() && latency.steady().count() > 0 && latency.steady().p99() <= TARGET_P99_MS;
+    }
+
+    public boolean bytesPerKeyMet() {
+        return store.entries() > 0 && store.bytesPerEntry() <= TARGET_BYTES_PER_KEY;
+    }
+
+    public ObjectNode toJson() {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode root = m.createObjectNode();
+        ObjectNode mach = root.putObject("machine");
+        mach.put("processors", machine.processors());
+        mach.put("cpu_model", machine.cpuModel());
+        mach.put("mem_total_bytes", machine.memTotalBytes());
+        mach.put("java_version", machine.javaVersion());
+        mach.put("jvm", machine.jvm());
+        ArrayNode args = mach.putArray("jvm_args");
+        machine.jvmArgs().forEach(args::add);
+        mach.put("heap_max_bytes", machine.heapMaxBytes());
+        load(mach.putArray("load_average_at_start"), loadAtStart);
+        load(mach.putArray("load_average_at_end"), loadAtEnd);
+        mach.put("broker", broker);
+
+        ObjectNode w = root.putObject("workload");
+        w.put("source", "telemetry (Avro, shipped source config); webhooks source configured but idle");
+        w.put("logical_events", workload.logicalEvents());
+        w.put("input_records", workload.inputRecords());
+        w.put("expected_unique", workload.expectedUnique());
+        w.put("expected_duplicates", workload.expectedDuplicates());
+        w.put("expected_mismatches", workload.expectedMismatches());
+        w.put("expected_invalid", workload.expectedInvalid());
+        w.put("duplicate_share_of_records", workload.inputRecords() == 0 ? 0 : (double) workload.expectedDuplicates() / workload.inputRecords());
+        w.put("avg_record_bytes", round(workload.avgRecordBytes()));
+        w.put("partitions", workload.partitions());
+        w.put("tenants", workload.tenants());
+        w.put("duplicate_ratio", workload.duplicateRatio());
+        w.put("mismatch_share", workload.mismatchShare());
+        w.put("malformed_share", workload.malformedShare());
+        w.put("no_key_share", workload.noKeyShare());
+        w.put("preload_seconds", round(workload.preloadSeconds()));
+
+        ObjectNode tp = root.putObject("throughput");
+        tp.put("measured", "from start() until the consumer group committed the end of every input partition "
+                + "(and, for event-dedup, of every repartition-topic partition)");
+        throughput(tp.putObject("ceiling"), ceiling);
+        ObjectNode pl = tp.putObject("plumbing");
+        pl.put("what", "event-dedup's reads and writes without its logic: re-key by a 16-byte hash, repartition, one changelogged "
+                + "window-store put, copy to output (2 reads, 3 writes per record)");
+        throughput(pl, plumbing);
+        throughput(tp.putObject("event_dedup"), dedup);
+        tp.put("ratio", round(ratio(), 4));
+        tp.put("plumbing_ratio", round(plumbingRatio(), 4));
+        tp.put("event_dedup_over_plumbing", round(dedupOverPlumbing(), 4));
+        ObjectNode pk = tp.putObject("event_dedup_prekeyed");
+        pk.put("what", "the same application on the same workload sent partitioned by the dedup key "
+                + "(source.telemetry.producers-key-by-dedup-key=true: no repartition hop); its own pre-loaded input");
+        throughput(pk, prekeyed);
+        tp.put("prekeyed_ratio", round(prekeyedRatio(), 4));
+        ObjectNode o = tp.putObject("event_dedup_outcomes");
+        o.put("unique", outcomes.unique());
+        o.put("duplicate", outcomes.duplicate());
+        o.put("payload_mismatch", outcomes.mismatch());
+        o.put("invalid", outcomes.invalid());
+
+        latency(root.putObject("latency"), latency);
+        latency(root.putObject("latency_at_half_event_dedup_throughput"), latencyAtHalfDedup);
+        latency(root.putObject("latency_prekeyed_at_half_its_throughput"), latencyPrekeyed);
+
+        ObjectNode s = root.putObject("store");
+        s.put("bytes_on_disk", store.bytes());
+        s.put("stored_keys", store.entries());
+        s.put("bytes_per_key", round(store.bytesPerEntry()));
+        s.put("segments", store.segments());
+        s.put("sst_files", store.sstFiles());
+
+        ObjectNode mem = root.putObject("memory");
+        mem.put("scope", "heap: the whole bench JVM (broker and load generator included when in-process); RocksDB: the shared cache of BoundedRocksDbMemory");
+        mem.put("heap_max_bytes", memory.heapMaxBytes());
+        mem.put("heap_live_before_app_bytes", memory.heapLiveBeforeApp());
+        mem.put("peak_heap_used_bytes", memory.peakHeapUsed());
+        mem.put("peak_heap_live_after_gc_bytes", memory.peakHeapLive());
+        mem.put("rocksdb_peak_bytes", memory.rocksDbPeakBytes());
+        mem.put("rocksdb_budget_bytes", memory.rocksDbBudgetBytes());
+        mem.put("rocksdb_within_budget", memory.rocksDbWithinBudget());
+        mem.put("samples", memory.samples());
+
+        ObjectNode r = root.putObject("reconciliation");
+        r.put("ran", reconciliation.ran());
+        r.put("ok", reconciliation.ok());
+        ArrayNode f = r.putArray("failures");
+        reconciliation.failures().forEach(f::add);
+
+        ObjectNode t = root.putObject("targets");
+        target(t.putObject("throughput_ratio"), round(ratio(), 4), ">=", TARGET_RATIO, throughputMet());
+        target(t.putObject("p99_latency_ms"), latency.steady().p99(), "<=", TARGET_P99_MS, latencyMet());
+        target(t.putObject("bytes_per_key"), round(store.bytesPerEntry()), "<=", TARGET_BYTES_PER_KEY, bytesPerKeyMet());
+        ObjectNode rocks = t.putObject("rocksdb_memory_bytes");
+        rocks.put("value", memory.rocksDbPeakBytes());
+        rocks.put("target", "<= " + memory.rocksDbBudgetBytes());
+        rocks.put("met", memory.rocksDbWithinBudget());
+        return root;
+    }
+
+    public void writeJson(Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) Files.createDirectories(parent);
+            Files.writeString(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson()) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    public String table() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "machine: %d cpus (%s), %s RAM, Java %s; load average %s at start, %s at end; broker %s%n",
+                machine.processors(), machine.cpuModel(), mib(machine.memTotalBytes()), machine.javaVersion(), loadText(loadAtStart),
+                loadText(loadAtEnd), broker));
+        b.append(String.format(Locale.ROOT, "input: %,d records (%,d logical events, %.0f B avg, %.1f%% duplicates), %d partitions, %,d tenants%n",
+                workload.inputRecords(), workload.logicalEvents(), workload.avgRecordBytes(),
+                workload.inputRecords() == 0 ? 0 : 100.0 * workload.expectedDuplicates() / workload.inputRecords(), workload.partitions(), workload.tenants()));
+        String line = "+--------------------------------------------------+----------------------------+------------+-----+%n";
+        b.append(String.format(line));
+        b.append(String.format("| %-48s | %26s | %10s | %-3s |%n", "figure", "value", "target", "met"));
+        b.append(String.format(line));
+        row(b, "ceiling throughput (events/s)", fmt(ceiling.eventsPerSecond(), 0), "", "");
+        row(b, "plumbing throughput (events/s)", fmt(plumbing.eventsPerSecond(), 0), "", "");
+        row(b, "event-dedup throughput (events/s)", fmt(dedup.eventsPerSecond(), 0), "", "");
+        row(b, "ratio event-dedup / ceiling", fmt(ratio(), 3), ">= " + TARGET_RATIO, yes(throughputMet()));
+        row(b, "  bound: plumbing / ceiling", fmt(plumbingRatio(), 3), "", "");
+        row(b, "  event-dedup / plumbing", fmt(dedupOverPlumbing(), 3), "", "");
+        row(b, "event-dedup, pre-keyed input (events/s)", fmt(prekeyed.eventsPerSecond(), 0), "", "");
+        row(b, "  ratio pre-keyed / ceiling", fmt(prekeyedRatio(), 3), "", "");
+        row(b, "  after RUNNING: ceiling / plumbing / dedup", fmt(ceiling.eventsPerSecondAfterRunning(), 0) + " / "
+                + fmt(plumbing.eventsPerSecondAfterRunning(), 0) + " / " + fmt(dedup.eventsPerSecondAfterRunning(), 0), "", "");
+        row(b, "  CPU us/rec, process: ceil / plumb / dedup", fmt(ceiling.processCpuMicrosPerRecord(), 1) + " / "
+                + fmt(plumbing.processCpuMicrosPerRecord(), 1) + " / " + fmt(dedup.processCpuMicrosPerRecord(), 1), "", "");
+        row(b, "  CPU us/rec, app threads: ceil / plumb / dedup", fmt(ceiling.appCpuMicrosPerRecord(), 1) + " / "
+                + fmt(plumbing.appCpuMicrosPerRecord(), 1) + " / " + fmt(dedup.appCpuMicrosPerRecord(), 1), "", "");
+        latencyRows(b, "at 1/2 ceiling", latency, true);
+        latencyRows(b, "at 1/2 event-dedup", latencyAtHalfDedup, false);
+        latencyRows(b, "pre-keyed at 1/2", latencyPrekeyed, false);
+        row(b, "store bytes on disk / stored keys", mib(store.bytes()) + " / " + String.format(Locale.ROOT, "%,d", store.entries()), "", "");
+        row(b, "bytes per stored key", fmt(store.bytesPerEntry(), 1), "<= " + (int) TARGET_BYTES_PER_KEY, yes(bytesPerKeyMet()));
+        row(b, "peak RocksDB memory / budget", mib(memory.rocksDbPeakBytes()) + " / " + mib(memory.rocksDbBudgetBytes()), "<= budget", yes(memory.rocksDbWithinBudget()));
+        row(b, "peak heap used / live after GC", mib(memory.peakHeapUsed()) + " / " + mib(memory.peakHeapLive()), "", "");
+        row(b, "heap live before the app / max heap", mib(memory.heapLiveBeforeApp()) + " / " + mib(memory.heapMaxBytes()), "", "");
+        if (reconciliation.ran()) row(b, "reconciliation of both event-dedup runs", reconciliation.ok() ? "ok" : "FAILED", "ok", yes(reconciliation.ok()));
+        b.append(String.format(line));
+        return b.toString();
+    }
+
+    private void latencyRows(StringBuilder b, String basis, Latency l, boolean target) {
+        if (!l.ran()) {
+            if (target) row(b, "latency " + basis, "skipped", "<= " + (int) TARGET_P99_MS, "n/a");
+            return;
+        }
+        row(b, "latency " + basis + ": offered (sent)", fmt(l.offeredRate(), 0) + " (" + fmt(l.achievedRate(), 0) + ") rec/s", "", "");
+        row(b, "  p50 / p99.9 / max (ms)", fmt(l.steady().p50(), 0) + " / " + fmt(l.steady().p999(), 0) + " / " + fmt(l.steady().max(), 0), "", "");
+        row(b, "  p99 (ms)", fmt(l.steady().p99(), 0), target ? "<= " + (int) TARGET_P99_MS : "", target ? yes(latencyMet()) : "");
+    }
+
+    private static void row(StringBuilder b, String name, String value, String target, String met) {
+        b.append(String.format("| %-48s | %26s | %10s | %-3s |%n", name, value, target, met));
+    }
+
+    private static String yes(boolean b) {
+        return b ? "yes" : "NO";
+    }
+
+    private static String fmt(double v, int decimals) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%,." + decimals + "f", v);
+    }
+
+    private static String mib(long bytes) {
+        return bytes < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+    }
+
+    private static String loadText(double[] l) {
+        return String.format(Locale.ROOT, "%.2f/%.2f/%.2f", l[0], l[1], l[2]);
+    }
+
+    private static void throughput(ObjectNode n, Throughput t) {
+        n.put("records", t.records());
+        n.put("seconds", round(t.seconds(), 3));
+        n.put("seconds_to_running", round(t.secondsToRunning(), 3));
+        n.put("events_per_s", round(t.eventsPerSecond()));
+        n.put("events_per_s_after_running", round(t.eventsPerSecondAfterRunning()));
+        n.put("load_average_1m", t.loadAverage1m());
+        n.put("process_cpu_seconds", round(t.processCpuSeconds(), 2));
+        n.put("process_cpu_us_per_record", round(t.processCpuMicrosPerRecord(), 2));
+        n.put("app_threads_cpu_seconds", round(t.appThreadsCpuSeconds(), 2));
+        n.put("app_threads_cpu_us_per_record", round(t.appCpuMicrosPerRecord(), 2));
+    }
+
+    private static void latency(ObjectNode l, Latency latency) {
+        l.put("ran", latency.ran());
+        l.put("basis", latency.basis());
+        l.put("measured", "producer CreateTime -> a read_committed consumer receives the record from the output topic");
+        l.put("offered_rate_per_s", round(latency.offeredRate()));
+        l.put("achieved_rate_per_s", round(latency.achievedRate()));
+        l.put("seconds", round(latency.seconds()));
+        l.put("input_records", latency.inputRecords());
+        l.put("commit_interval_ms", latency.commitIntervalMs());
+        l.put("producer_linger_ms", latency.producerLingerMs());
+        l.put("warmup_seconds", latency.warmupSeconds());
+        l.put("load_average_1m", latency.loadAverage1m());
+        percentiles(l, "", latency.steady());
+        percentiles(l.putObject("warmup"), "", latency.warmup());
+    }
+
+    private static void percentiles(ObjectNode n, String prefix, Percentiles p) {
+        n.put(prefix + "records_measured", p.count());
+        n.put(prefix + "p50_ms", p.p50());
+        n.put(prefix + "p99_ms", p.p99());
+        n.put(prefix + "p999_ms", p.p999());
+        n.put(prefix + "max_ms", p.max());
+        n.put(prefix + "mean_ms", round(p.mean()));
+    }
+
+    private static void target(ObjectNode n, double value, String op, double target, boolean met) {
+        n.put("value", value);
+        n.put("target", op + " " + target);
+        n.put("met", met);
+    }
+
+    private static void load(ArrayNode a, double[] l) {
+        for (double v : l) a.add(v);
+    }
+
+    private static double round(double v) {
+        return round(v, 1);
+    }
+
+    private static double round(double v, int decimals) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) return v;
+        double f = Math.pow(10, decimals);
+        return Math.round(v * f) / f;
+    }
+}

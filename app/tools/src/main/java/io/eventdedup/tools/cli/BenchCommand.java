@@ -1,0 +1,124 @@
+package io.eventdedup.tools.cli;
+
+import ch.qos.logback.classic.Level;
+import io.eventdedup.tools.bench.Bench;
+import io.eventdedup.tools.bench.BenchOptions;
+import io.eventdedup.tools.bench.BenchReport;
+import io.eventdedup.config.AppConfig;
+import io.eventdedup.config.ConfigException;
+import io.eventdedup.config.ConfigLoader;
+import io.eventdedup.config.ConfigProblem;
+import io.eventdedup.runtime.AvroLimits;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code event-dedup bench}: event-dedup's throughput, latency, store size and memory next to the exactly-once ceiling. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+                "Benchmark event-dedup against the exactly-once ceiling, in one run, on one broker and one pre-loaded input: an "
+                        + "exactly_once_v2 Streams application that only copies the input (the ceiling), then one with event-dedup's reads "
+                        + "and writes but none of its logic (the plumbing: repartition, changelogged store, output), then the real event-dedup "
+                        + "(fingerprints, repartitioning, audit, metrics) on the same input, then event-dedup on the same workload sent "
+                        + "partitioned by the dedup key (no repartition); then event-dedup's end-to-end latency at half the ceiling's "
+                        + "throughput, at half its own and pre-keyed at half its own, its bytes per stored key on disk, and its peak heap "
+                        + "and RocksDB memory. About 10 minutes with the defaults.",
+                "Starts a Kafka broker in this process unless --bootstrap names a cluster (topics are created with a fresh "
+                        + "bench-<id>. prefix and left there). Prints a table; --out writes the same figures as JSON.",
+                "Exit status: 0 done (whether or not the targets are met), 1 the run failed, 2 bad arguments."})
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--events", paramLabel = "N", description = "Logical events to pre-load (records are ~1.26x: 20%% duplicates, "
+            + "a few mismatches and malformed records) (default: ${DEFAULT-VALUE}).")
+    long events = BenchOptions.DEFAULT_EVENTS;
+
+    @Option(names = "--partitions", paramLabel = "N", description = "Partitions of each topic (default: ${DEFAULT-VALUE}).")
+    int partitions = BenchOptions.DEFAULT_PARTITIONS;
+
+    @Option(names = "--rate-seconds", paramLabel = "S", description = "Duration of the latency phase; 0 skips it (default: ${DEFAULT-VALUE}).")
+    long rateSeconds = BenchOptions.DEFAULT_RATE_DURATION.toSeconds();
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the figures as JSON to this file.")
+    Path out;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT[,...]", description = "Use this Kafka cluster instead of a broker in this process.")
+    String bootstrap;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Base configuration (e.g. kafka.* security settings for "
+            + "--bootstrap, rocksdb.memory.budget, num.stream.threads); the bench sets topics, ids, state dir, registry and HTTP port.")
+    Path config;
+
+    @Option(names = "--rocksdb-budget", paramLabel = "SIZE", description = "rocksdb.memory.budget for event-dedup (default: the configured one, 256MiB shipped).")
+    String rocksDbBudget;
+
+    @Option(names = "--tenants", paramLabel = "N", description = "Tenants (default: ${DEFAULT-VALUE}).")
+    int tenants = BenchOptions.DEFAULT_TENANTS;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the workload (default: ${DEFAULT-VALUE}).")
+    long seed = 42;
+
+    @Option(names = "--reconcile", description = "After the throughput runs, check that every input record of both event-dedup runs is accounted for.")
+    boolean reconcile;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Keep the applications' state here (default: a temp directory, deleted).")
+    Path stateDir;
+
+    @Option(names = "--warmup-seconds", paramLabel = "S", description = "Latency samples of records sent in the first S seconds are "
+            + "reported apart (default: ${DEFAULT-VALUE}).")
+    long warmupSeconds = BenchOptions.DEFAULT_WARMUP.toSeconds();
+
+    @Option(names = "--warmup-events", paramLabel = "N", description = "Logical events of an unmeasured warm-up run through both "
+            + "applications first (default: a quarter of --events, at most " + BenchOptions.MAX_DEFAULT_WARMUP_EVENTS + "; 0 = none).")
+    Long warmupEvents;
+
+    @Override
+    public Integer call() throws Exception {
+        BenchOptions options;
+        try {
+            Map<String, String> base = Map.of();
+            if (config != null) {
+                List<ConfigProblem> problems = new ArrayList<>();
+                base = ConfigLoader.merge(Optional.of(config), Map.of(), problems);
+                if (!problems.isEmpty()) throw new ConfigException(problems);
+            }
+            options = new BenchOptions(events, partitions, Duration.ofSeconds(rateSeconds), Optional.ofNullable(out), Optional.ofNullable(bootstrap),
+                    base, Optional.ofNullable(rocksDbBudget), tenants, seed, reconcile, Optional.ofNullable(stateDir), Duration.ofSeconds(warmupSeconds),
+                    warmupEvents != null ? warmupEvents : BenchOptions.defaultWarmupEvents(events));
+            AppConfig probe = Bench.previewConfig(options);
+            AvroLimits.apply(probe);
+        } catch (IllegalArgumentException | ConfigException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        quietLogs();
+        BenchReport report;
+        try {
+            report = new Bench(options, System.out).run();
+        } catch (Exception e) {
+            System.err.println("bench failed: " + e);
+            e.printStackTrace(System.err);
+            return 1;
+        }
+        System.out.println();
+        System.out.print(report.table());
+        if (out != null) {
+            report.writeJson(out);
+            System.out.println("JSON written to " + out.toAbsolutePath());
+        }
+        return 0;
+    }
+
+    /** The bench prints its own progress; the libraries' INFO logs would drown it. */
+    private static void quietLogs() {
+        for (String name : new String[] {"org.apache.kafka", "kafka", "state.change.logger", "io.eventdedup", "org.apache.kafka.streams.KafkaStreams"}) {
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(name)).setLevel(Level.WARN);
+        }
+    }
+}

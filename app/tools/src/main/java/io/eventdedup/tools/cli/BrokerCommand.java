@@ -1,0 +1,36 @@
+package io.eventdedup.tools.cli;
+
+import io.eventdedup.tools.embedded.EmbeddedKafkaCluster;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** A throwaway single-node Kafka broker, for trying event-dedup and its tools without a cluster. */
+@Command(name = "broker", mixinStandardHelpOptions = true,
+        description = "Start a throwaway single-node Kafka broker (KRaft, in this process, data in a temp directory deleted on exit), "
+                + "print its bootstrap address and run until SIGTERM/SIGINT. For local trials only.")
+final class BrokerCommand implements Callable<Integer> {
+    @Option(names = "--topic", paramLabel = "NAME[:PARTITIONS]", description = "Create a topic at start-up (repeatable; default 6 partitions).")
+    List<String> topics = List.of();
+
+    @Override
+    public Integer call() throws InterruptedException {
+        EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start();
+        for (String t : topics) {
+            String[] parts = t.split(":", 2);
+            cluster.createTopics(parts.length == 2 ? Integer.parseInt(parts[1]) : 6, parts[0]);
+        }
+        CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            cluster.close();
+            closed.countDown();
+        }, "broker-shutdown"));
+        System.out.println("bootstrap.servers=" + cluster.bootstrapServers());
+        System.out.flush();
+        closed.await();
+        return 0;
+    }
+}

@@ -1,0 +1,147 @@
+package io.eventdedup.tools.cli;
+
+import ch.qos.logback.classic.Level;
+import io.eventdedup.config.AppConfig;
+import io.eventdedup.config.ConfigLoader;
+import io.eventdedup.tools.embedded.EmbeddedKafkaCluster;
+import io.eventdedup.tools.loadgen.LoadGenerator;
+import io.eventdedup.tools.loadgen.LoadLedger;
+import io.eventdedup.tools.loadgen.LoadProfile;
+import io.eventdedup.tools.loadgen.Reconciler;
+import io.eventdedup.tools.loadgen.ReconciliationReport;
+import io.eventdedup.registry.MockSchemaRegistry;
+import io.eventdedup.runtime.DedupApplication;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+/**
+ * The embedded default: a real single-node Kafka broker in this process, the in-memory registry, event-dedup with exactly-once,
+ * and the load generator; a live progress line; and a reconciliation by an independent read_committed consumer at the end.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the whole system in this process, no infrastructure needed: a real Kafka broker (KRaft), the in-memory "
+                + "schema registry, event-dedup (exactly_once_v2) and a load generator with retry storms, replays and malformed "
+                + "records. Ends with a reconciliation report; exits 1 if it fails.")
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--events", description = "Logical events to generate (default: ${DEFAULT-VALUE}).")
+    long events = 20_000;
+
+    @Option(names = "--rate", description = "Events per second; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
+    double rate = 0;
+
+    @Option(names = "--duplicate-ratio", description = "Extra deliveries per event, as a share (default: ${DEFAULT-VALUE}).")
+    double duplicateRatio = 0.25;
+
+    @Option(names = "--tenants", description = "Tenants, Zipf-skewed (default: ${DEFAULT-VALUE}).")
+    int tenants = 200;
+
+    @Option(names = "--partitions", description = "Partitions of each input topic (default: ${DEFAULT-VALUE}).")
+    int partitions = 6;
+
+    @Option(names = "--seed", description = "Random seed, for a repeatable workload (default: ${DEFAULT-VALUE}).")
+    long seed = 42;
+
+    @Option(names = "--http-port", description = "Port of /health and /metrics; 0 = any free port (default: ${DEFAULT-VALUE}).")
+    int httpPort = 0;
+
+    @Option(names = "--reconcile-timeout", description = "How long the reconciliation may wait for the last records (default: ${DEFAULT-VALUE}).")
+    Duration reconcileTimeout = Duration.ofSeconds(60);
+
+    @Override
+    public Integer call() throws Exception {
+        quietLogs();
+        LoadProfile profile = LoadProfile.defaults().toBuilder().events(events).ratePerSecond(rate).duplicateRatio(duplicateRatio)
+                .tenants(tenants).seed(seed).build();
+        Path stateDir = Files.createTempDirectory("event-dedup-demo");
+        String scope = "demo-" + ProcessHandle.current().pid();
+        System.out.println("event-dedup demo: starting a Kafka broker in this process...");
+        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start()) {
+            kafka.createTopics(partitions, LoadGenerator.DEFAULT_TELEMETRY_TOPIC, LoadGenerator.DEFAULT_WEBHOOKS_TOPIC);
+            Map<String, String> conf = new HashMap<>();
+            conf.put("bootstrap.servers", kafka.bootstrapServers());
+            conf.put("application.id", "event-dedup-demo");
+            conf.put("state.dir", stateDir.toString());
+            conf.put("schema.registry.url", "mock://" + scope);
+            conf.put("http.bind.address", "127.0.0.1");
+            conf.put("http.port", Integer.toString(httpPort));
+            conf.put("rocksdb.memory.budget", "64MiB");
+            AppConfig config = ConfigLoader.load(conf);
+            MockSchemaRegistry registry = MockSchemaRegistry.forScope(scope);
+
+            try (DedupApplication app = DedupApplication.start(config)) {
+                System.out.printf("broker %s (started in %.1f s), metrics on http://127.0.0.1:%d/metrics%n",
+                        kafka.bootstrapServers(), kafka.startupTime().toMillis() / 1000.0, app.httpPort());
+                awaitRunning(app);
+                Progress progress = new Progress(app.meters());
+                LoadLedger ledger;
+                try (Producer<byte[], byte[]> producer = new KafkaProducer<>(LoadGenerator.producerConfig(kafka.bootstrapServers()))) {
+                    LoadGenerator generator = LoadGenerator.builder(profile, registry, producer).build();
+                    CompletableFuture<LoadLedger> run = CompletableFuture.supplyAsync(generator::generate);
+                    while (!run.isDone()) {
+                        progress.print(generator.recordsSent());
+                        try {
+                            run.get(1, java.util.concurrent.TimeUnit.SECONDS);
+                        } catch (java.util.concurrent.TimeoutException stillRunning) {
+                            // print again
+                        }
+                    }
+                    ledger = run.join();
+                }
+                long deadline = System.nanoTime() + reconcileTimeout.toNanos();
+                while (progress.processed() < ledger.in() && System.nanoTime() < deadline && app.state().isRunningOrRebalancing()) {
+                    progress.print(ledger.in());
+                    Thread.sleep(500); // a live display, not a test: paced by the clock on purpose
+                }
+                progress.print(ledger.in());
+                System.out.println();
+                System.out.println("Load: " + ledger.render().lines().findFirst().orElse(""));
+
+                ReconciliationReport report = Reconciler.builder(kafka.bootstrapServers(), registry).build()
+                        .reconcile(ledger, reconcileTimeout);
+                System.out.println(report.render());
+                return report.ok() ? 0 : 1;
+            }
+        } finally {
+            MockSchemaRegistry.drop(scope);
+            deleteTree(stateDir);
+        }
+    }
+
+    private static void awaitRunning(DedupApplication app) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (app.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline || app.failed()) throw new IllegalStateException("Kafka Streams did not reach RUNNING: " + app.state());
+            Thread.sleep(100);
+        }
+    }
+
+    /** The demo prints its own progress; the libraries' INFO logs would drown it. */
+    private static void quietLogs() {
+        for (String name : new String[] {"org.apache.kafka", "kafka", "state.change.logger", "org.apache.kafka.streams.KafkaStreams"}) {
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(name)).setLevel(Level.ERROR);
+        }
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.eventdedup")).setLevel(Level.WARN);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) return;
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(p);
+        }
+    }
+}

@@ -1,0 +1,293 @@
+package io.eventdedup.tools.loadgen;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What the {@link Reconciler} found on the output, audit and DLQ topics, checked against a {@link LoadLedger}. {@link #ok()} holds
+ * only when every {@link #checks() check} passes:
+ * <ol>
+ *   <li>complete: at least {@code in} records were read before the timeout;</li>
+ *   <li>{@code in == unique + duplicate + mismatch + invalid};</li>
+ *   <li>no duplicate forwarded: no logical event and no dedup key ({@code dedup.source|dedup.tenant|dedup.key}) more than once on
+ *       the outputs;</li>
+ *   <li>no unique event missing: every logical event of the ledger is on its output topic;</li>
+ *   <li>nothing unexpected on the outputs: no record that is not a logical event of this run (undecodable, another run's, a
+ *       payload-mismatch delivery, an unknown sequence number), and every output record carries the dedup headers;</li>
+ *   <li>invalid records as expected, in total and by reason;</li>
+ *   <li>the outcome split (unique, duplicate, mismatch) as the ledger expects.</li>
+ * </ol>
+ * Immutable.
+ */
+public final class ReconciliationReport {
+    /** One check and its verdict. */
+    public record Check(String name, boolean passed, String detail) {
+        @Override
+        public String toString() {
+            return (passed ? "[PASS] " : "[FAIL] ") + name + ": " + detail;
+        }
+    }
+
+    private final LoadLedger ledger;
+    private final boolean complete;
+    private final Duration elapsed;
+    private final long recordsRead;
+    private final long ignored;
+    private final EnumMap<EventSource, Long> unique;
+    private final EnumMap<EventSource, Long> duplicate;
+    private final EnumMap<EventSource, Long> mismatch;
+    private final Map<String, Long> invalidByReason;
+    private final long duplicateEventsForwarded;
+    private final long duplicateKeysForwarded;
+    private final List<String> duplicateSamples;
+    private final long missing;
+    private final List<EventId> missingSample;
+    private final long unexpected;
+    private final Map<String, Long> unexpectedByCause;
+    private final List<String> unexpectedSamples;
+    private final long withoutDedupHeaders;
+    private final long maxDuplicateDelayMs;
+    private final List<Check> checks;
+
+    ReconciliationReport(LoadLedger ledger, boolean complete, Duration elapsed, long recordsRead, long ignored,
+                         EnumMap<EventSource, Long> unique, EnumMap<EventSource, Long> duplicate, EnumMap<EventSource, Long> mismatch,
+                         Map<String, Long> invalidByReason, long duplicateEventsForwarded, long duplicateKeysForwarded,
+                         List<String> duplicateSamples, long missing, List<EventId> missingSample, long unexpected,
+                         Map<String, Long> unexpectedByCause, List<String> unexpectedSamples, long withoutDedupHeaders,
+                         long maxDuplicateDelayMs) {
+        this.ledger = ledger;
+        this.complete = complete;
+        this.elapsed = elapsed;
+        this.recordsRead = recordsRead;
+        this.ignored = ignored;
+        this.unique = new EnumMap<>(unique);
+        this.duplicate = new EnumMap<>(duplicate);
+        this.mismatch = new EnumMap<>(mismatch);
+        this.invalidByReason = Collections.unmodifiableMap(new TreeMap<>(invalidByReason));
+        this.duplicateEventsForwarded = duplicateEventsForwarded;
+        this.duplicateKeysForwarded = duplicateKeysForwarded;
+        this.duplicateSamples = List.copyOf(duplicateSamples);
+        this.missing = missing;
+        this.missingSample = List.copyOf(missingSample);
+        this.unexpected = unexpected;
+        this.unexpectedByCause = Collections.unmodifiableMap(new TreeMap<>(unexpectedByCause));
+        this.unexpectedSamples = List.copyOf(unexpectedSamples);
+        this.withoutDedupHeaders = withoutDedupHeaders;
+        this.maxDuplicateDelayMs = maxDuplicateDelayMs;
+        this.checks = List.copyOf(buildChecks());
+    }
+
+    private List<Check> buildChecks() {
+        List<Check> c = new ArrayList<>();
+        long counted = unique() + duplicate() + mismatch() + invalid();
+        c.add(new Check("complete", complete, complete
+                ? String.format("read all %,d records in %s", counted, seconds(elapsed))
+                : String.format("timed out after %s with %,d of %,d records read", seconds(elapsed), counted, in())));
+        c.add(new Check("in = unique + duplicate + mismatch + invalid", in() == counted,
+                String.format("%,d %s %,d + %,d + %,d + %,d (= %,d)", in(), in() == counted ? "=" : "≠", unique(), duplicate(), mismatch(),
+                        invalid(), counted)));
+        c.add(new Check("duplicates forwarded", duplicatesForwarded() == 0,
+                String.format("%,d (logical events seen more than once: %,d, dedup keys seen more than once: %,d)%s",
+                        duplicatesForwarded(), duplicateEventsForwarded, duplicateKeysForwarded, sample(duplicateSamples))));
+        c.add(new Check("unique events missing", missing == 0,
+                String.format("%,d of %,d%s", missing, ledger.logicalEvents(), sample(missingSample.stream().map(EventId::toString).toList()))));
+        c.add(new Check("unexpected records on the outputs", unexpected == 0 && withoutDedupHeaders == 0,
+                String.format("%,d%s%s%s", unexpected, unexpectedByCause.isEmpty() ? "" : " " + unexpectedByCause,
+                        withoutDedupHeaders == 0 ? "" : String.format("; %,d without dedup.source/tenant/key headers", withoutDedupHeaders),
+                        sample(unexpectedSamples))));
+        Map<String, Long> expectedInvalid = ledger.expectedInvalidByReason();
+        boolean invalidOk = invalid() == ledger.expectedInvalid() && expectedInvalid.equals(invalidByReason);
+        c.add(new Check("invalid as expected", invalidOk, String.format("%,d %s %,d expected%s", invalid(),
+                invalid() == ledger.expectedInvalid() ? "=" : "≠", ledger.expectedInvalid(),
+                expectedInvalid.equals(invalidByReason) ? " (every reason matches)" : "; by reason " + invalidByReason + " vs expected " + expectedInvalid)));
+        boolean splitOk = unique() == ledger.expectedUnique() && duplicate() == ledger.expectedDuplicates()
+                && mismatch() == ledger.expectedMismatches();
+        c.add(new Check("outcome split as expected", splitOk, String.format("unique %,d/%,d, duplicate %,d/%,d, mismatch %,d/%,d (actual/expected)",
+                unique(), ledger.expectedUnique(), duplicate(), ledger.expectedDuplicates(), mismatch(), ledger.expectedMismatches())));
+        return c;
+    }
+
+    private static String sample(List<String> samples) {
+        return samples.isEmpty() ? "" : "; e.g. " + String.join(", ", samples);
+    }
+
+    private static String seconds(Duration d) {
+        return String.format("%.1f s", d.toMillis() / 1000.0);
+    }
+
+    // ---- verdict -------------------------------------------------------------------------------------------------------------
+
+    public boolean ok() {
+        return checks.stream().allMatch(Check::passed);
+    }
+
+    public List<Check> checks() {
+        return checks;
+    }
+
+    /** The checks that failed. */
+    public List<Check> failures() {
+        return checks.stream().filter(ch -> !ch.passed()).toList();
+    }
+
+    // ---- counts --------------------------------------------------------------------------------------------------------------
+
+    public LoadLedger ledger() {
+        return ledger;
+    }
+
+    /** Records produced, from the ledger. */
+    public long in() {
+        return ledger.in();
+    }
+
+    /** False when the timeout passed before {@link #in()} records were read: the counts are partial. */
+    public boolean complete() {
+        return complete;
+    }
+
+    public Duration elapsed() {
+        return elapsed;
+    }
+
+    /** Records read from the four topics, including records of other sources (see {@link #ignored()}). */
+    public long recordsRead() {
+        return recordsRead;
+    }
+
+    /** Audit and DLQ records of sources other than telemetry and webhooks, left out of every count. */
+    public long ignored() {
+        return ignored;
+    }
+
+    public long unique() {
+        return sum(unique);
+    }
+
+    public long unique(EventSource s) {
+        return unique.get(s);
+    }
+
+    /** Audit records: duplicates the app held back. */
+    public long duplicate() {
+        return sum(duplicate);
+    }
+
+    public long duplicate(EventSource s) {
+        return duplicate.get(s);
+    }
+
+    /** DLQ records with {@code dedup.reason=PAYLOAD_MISMATCH}. */
+    public long mismatch() {
+        return sum(mismatch);
+    }
+
+    public long mismatch(EventSource s) {
+        return mismatch.get(s);
+    }
+
+    /** DLQ records with any other reason. */
+    public long invalid() {
+        return invalidByReason.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public Map<String, Long> invalidByReason() {
+        return invalidByReason;
+    }
+
+    /** Duplicates that reached an output: the larger of {@link #duplicateEventsForwarded()} and {@link #duplicateKeysForwarded()}. */
+    public long duplicatesForwarded() {
+        return Math.max(duplicateEventsForwarded, duplicateKeysForwarded);
+    }
+
+    /** Output records of a logical event beyond its first. */
+    public long duplicateEventsForwarded() {
+        return duplicateEventsForwarded;
+    }
+
+    /** Output records of a dedup key ({@code dedup.source|dedup.tenant|dedup.key}) beyond its first. */
+    public long duplicateKeysForwarded() {
+        return duplicateKeysForwarded;
+    }
+
+    /** Logical events of the ledger absent from the outputs. */
+    public long uniqueEventsMissing() {
+        return missing;
+    }
+
+    /** Up to 10 of the missing events. */
+    public List<EventId> missingSample() {
+        return missingSample;
+    }
+
+    /** Output records that are not a logical event of this run. */
+    public long unexpectedOnOutputs() {
+        return unexpected;
+    }
+
+    public Map<String, Long> unexpectedByCause() {
+        return unexpectedByCause;
+    }
+
+    /** Output records without the {@code dedup.source}, {@code dedup.tenant} and {@code dedup.key} headers. */
+    public long withoutDedupHeaders() {
+        return withoutDedupHeaders;
+    }
+
+    /** The longest {@code delay_ms} among the audit records read: how late the latest duplicate came. */
+    public long maxDuplicateDelayMs() {
+        return maxDuplicateDelayMs;
+    }
+
+    private static long sum(Map<EventSource, Long> m) {
+        return m.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    // ---- rendering -----------------------------------------------------------------------------------------------------------
+
+    /** A multi-line report: the counts against the ledger's expectations, then every check with PASS or FAIL. */
+    public String render() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("Reconciliation of load run %s: %s%n", ledger.runId(), ok() ? "PASS" : "FAIL"));
+        b.append(String.format("  read %,d records in %s%s%n", recordsRead, seconds(elapsed),
+                ignored == 0 ? "" : String.format(" (%,d of other sources ignored)", ignored)));
+        b.append(String.format("  %-24s %12s %12s%n", "outcome", "expected", "actual"));
+        row(b, "in (records produced)", in(), unique() + duplicate() + mismatch() + invalid());
+        row(b, "unique", ledger.expectedUnique(), unique());
+        for (EventSource s : EventSource.values()) row(b, "  " + s.sourceName(), ledger.expectedUnique(s), unique(s));
+        row(b, "duplicate", ledger.expectedDuplicates(), duplicate());
+        for (EventSource s : EventSource.values()) row(b, "  " + s.sourceName(), ledger.expectedDuplicates(s), duplicate(s));
+        row(b, "payload mismatch", ledger.expectedMismatches(), mismatch());
+        row(b, "invalid", ledger.expectedInvalid(), invalid());
+        Map<String, Long> expectedInvalid = ledger.expectedInvalidByReason();
+        for (String reason : new TreeSet<>(union(expectedInvalid, invalidByReason))) {
+            row(b, "  " + reason, expectedInvalid.getOrDefault(reason, 0L), invalidByReason.getOrDefault(reason, 0L));
+        }
+        if (maxDuplicateDelayMs >= 0) b.append(String.format("  latest duplicate came %,d ms after its first delivery%n", maxDuplicateDelayMs));
+        b.append("  checks\n");
+        for (Check ch : checks) b.append("  ").append(ch).append('\n');
+        b.setLength(b.length() - 1);
+        return b.toString();
+    }
+
+    private static java.util.Set<String> union(Map<String, Long> a, Map<String, Long> b) {
+        java.util.Set<String> s = new TreeSet<>(a.keySet());
+        s.addAll(b.keySet());
+        return s;
+    }
+
+    private static void row(StringBuilder b, String name, long expected, long actual) {
+        b.append(String.format("  %-24s %,12d %,12d%s%n", name, expected, actual, expected == actual ? "" : "   <-- differs"));
+    }
+
+    @Override
+    public String toString() {
+        return render();
+    }
+}

@@ -1,0 +1,81 @@
+package io.eventdedup.tools.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The bench's code path end to end on a few thousand events (the bench itself is a command, not a test): embedded broker,
+ * pre-load, ceiling, event-dedup, store footprint, reconciliation, latency phase, table and JSON.
+ */
+class BenchSmokeTest {
+    /** Every figure the JSON promises. */
+    static final List<String> FIELDS = List.of(
+            "/machine/processors", "/machine/cpu_model", "/machine/mem_total_bytes", "/machine/java_version", "/machine/load_average_at_start",
+            "/machine/load_average_at_end", "/machine/broker",
+            "/workload/logical_events", "/workload/input_records", "/workload/expected_unique", "/workload/expected_duplicates",
+            "/workload/duplicate_share_of_records", "/workload/avg_record_bytes", "/workload/partitions", "/workload/tenants",
+            "/workload/mismatch_share", "/workload/malformed_share",
+            "/throughput/ceiling/events_per_s", "/throughput/ceiling/seconds", "/throughput/ceiling/records",
+            "/throughput/event_dedup/events_per_s", "/throughput/event_dedup/seconds", "/throughput/event_dedup/records",
+            "/throughput/plumbing/events_per_s", "/throughput/plumbing/records", "/throughput/plumbing_ratio",
+            "/throughput/event_dedup_over_plumbing", "/throughput/event_dedup_prekeyed/events_per_s", "/throughput/prekeyed_ratio",
+            "/latency_prekeyed_at_half_its_throughput/ran", "/latency_prekeyed_at_half_its_throughput/p99_ms",
+            "/throughput/ratio", "/throughput/event_dedup_outcomes/unique", "/throughput/event_dedup_outcomes/duplicate",
+            "/latency/ran", "/latency/offered_rate_per_s", "/latency/achieved_rate_per_s", "/latency/commit_interval_ms",
+            "/latency/records_measured", "/latency/p50_ms", "/latency/p99_ms", "/latency/p999_ms", "/latency/max_ms",
+            "/latency_at_half_event_dedup_throughput/ran", "/latency_at_half_event_dedup_throughput/p99_ms",
+            "/store/bytes_on_disk", "/store/stored_keys", "/store/bytes_per_key",
+            "/memory/peak_heap_used_bytes", "/memory/peak_heap_live_after_gc_bytes", "/memory/heap_max_bytes",
+            "/memory/rocksdb_peak_bytes", "/memory/rocksdb_budget_bytes", "/memory/rocksdb_within_budget",
+            "/reconciliation/ran", "/reconciliation/ok",
+            "/targets/throughput_ratio/met", "/targets/p99_latency_ms/met", "/targets/bytes_per_key/met", "/targets/rocksdb_memory_bytes/met");
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void runsEveryPhaseAndReportsEveryFigure(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("bench.json");
+        BenchOptions options = BenchOptions.defaults()
+                .withEvents(2_000)
+                .withPartitions(2)
+                .withTenants(100)
+                .withRateDuration(Duration.ofSeconds(2))
+                .withWarmup(Duration.ofSeconds(1))
+                .withRocksDbBudget("64MiB") // the budget is process-wide: the same as the other in-process app tests
+                .withWarmupEvents(0)
+                .withReconcile(true)
+                .withStateDir(dir.resolve("state"))
+                .withOut(out);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        BenchReport report = new Bench(options, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+        report.writeJson(out);
+
+        JsonNode json = new ObjectMapper().readTree(out.toFile());
+        for (String field : FIELDS) assertThat(json.at(field).isMissingNode()).as(field).isFalse();
+        assertThat(json.at("/reconciliation/ok").asBoolean()).as(log.toString(StandardCharsets.UTF_8)).isTrue();
+        assertThat(json.at("/throughput/ceiling/events_per_s").asDouble()).isPositive();
+        assertThat(json.at("/throughput/event_dedup/events_per_s").asDouble()).isPositive();
+        assertThat(json.at("/throughput/plumbing/events_per_s").asDouble()).isPositive();
+        assertThat(json.at("/throughput/event_dedup_prekeyed/events_per_s").asDouble()).isPositive();
+        assertThat(json.at("/latency_prekeyed_at_half_its_throughput/records_measured").asLong()).isPositive();
+        assertThat(json.at("/throughput/event_dedup/records").asLong()).isEqualTo(json.at("/workload/input_records").asLong());
+        // One stored key per unique event (the run is far shorter than a segment).
+        assertThat(json.at("/store/stored_keys").asLong()).isEqualTo(json.at("/workload/expected_unique").asLong());
+        assertThat(json.at("/store/bytes_on_disk").asLong()).isPositive();
+        assertThat(json.at("/latency/records_measured").asLong()).isPositive();
+        assertThat(json.at("/memory/rocksdb_budget_bytes").asLong()).isEqualTo(64L << 20);
+        assertThat(report.table()).contains("event-dedup throughput", "plumbing throughput", "p99 (ms)", "bytes per stored key", "peak RocksDB memory");
+    }
+}

@@ -1,0 +1,135 @@
+package io.eventdedup.tools.loadgen;
+
+import io.eventdedup.config.ConfigProblem;
+import io.eventdedup.config.DedupConfig;
+import io.eventdedup.config.DefaultConfig;
+import io.eventdedup.config.SourceConfig;
+import io.eventdedup.config.SourcesParser;
+import io.eventdedup.config.StreamsProperties;
+import io.eventdedup.tools.loadgen.LoadgenFixtures.FakeClock;
+import io.eventdedup.registry.MockSchemaRegistry;
+import io.eventdedup.registry.SchemaRegistry;
+import io.eventdedup.schemas.DuplicateDetected;
+import io.eventdedup.topology.DedupObserver;
+import io.eventdedup.topology.DedupTopology;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import static io.eventdedup.tools.loadgen.LoadgenFixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A generated workload through the real topology (TopologyTestDriver, the shipped sources), and what came out through the
+ * reconciler's tally: the ledger's expectations are exactly what the app does, and the tally recognises every event.
+ */
+class GeneratorThroughTopologyTest {
+    private static final List<String> OUTPUTS = List.of("telemetry.events.unique", "webhooks.events.unique", "dedup.audit", "dedup.dlq");
+
+    @TempDir
+    Path stateDir;
+    private final String scope = LoadgenFixtures.scope();
+    private final MockSchemaRegistry registry = MockSchemaRegistry.forScope(scope);
+
+    @AfterEach
+    void drop() {
+        MockSchemaRegistry.drop(scope);
+    }
+
+    private record Outputs(LoadLedger ledger, Map<String, List<TestRecord<byte[], byte[]>>> byTopic) {}
+
+    private Outputs runThroughTopology(LoadProfile profile) {
+        MockProducer<byte[], byte[]> producer = LoadgenFixtures.mockProducer();
+        FakeClock clock = new FakeClock(T0);
+        LoadLedger ledger = LoadGenerator.builder(profile, registry, producer).clock(clock).build().generate();
+
+        List<ConfigProblem> problems = new ArrayList<>();
+        List<SourceConfig> sources = new SourcesParser(DefaultConfig.load(), problems).parse();
+        assertThat(problems).isEmpty();
+        int auditId = registry.register(SchemaRegistry.valueSubject("dedup.audit"), DuplicateDetected.getClassSchema());
+        StreamsBuilder builder = new StreamsBuilder();
+        new DedupTopology(new DedupConfig(sources, "dedup.audit", "dedup.dlq", auditId), registry, DedupObserver.NONE).addTo(builder);
+        Properties props = StreamsProperties.build("loadgen-topology-test", "unused:9092", stateDir.toString(), Map.of());
+        Map<String, List<TestRecord<byte[], byte[]>>> out = new java.util.HashMap<>();
+        try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(props), props, Instant.ofEpochMilli(clock.now))) {
+            Map<String, TestInputTopic<byte[], byte[]>> inputs = Map.of(
+                    "telemetry.events", driver.createInputTopic("telemetry.events", new ByteArraySerializer(), new ByteArraySerializer()),
+                    "webhooks.events", driver.createInputTopic("webhooks.events", new ByteArraySerializer(), new ByteArraySerializer()));
+            for (ProducerRecord<byte[], byte[]> r : producer.history()) {
+                inputs.get(r.topic()).pipeInput(new TestRecord<>(r.key(), r.value(), r.headers(), Instant.ofEpochMilli(r.timestamp())));
+            }
+            for (String topic : OUTPUTS) {
+                out.put(topic, driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList());
+            }
+        }
+        return new Outputs(ledger, out);
+    }
+
+    private ReconciliationReport tally(LoadLedger ledger, Map<String, List<TestRecord<byte[], byte[]>>> byTopic) {
+        EnumMap<EventSource, String> outputs = new EnumMap<>(EventSource.class);
+        EnumMap<EventSource, String> names = new EnumMap<>(EventSource.class);
+        for (EventSource s : EventSource.values()) {
+            outputs.put(s, s.defaultOutputTopic());
+            names.put(s, s.sourceName());
+        }
+        Tally tally = new Tally(ledger, outputs, "dedup.audit", "dedup.dlq", names, registry);
+        for (String topic : OUTPUTS) {
+            List<TestRecord<byte[], byte[]>> records = byTopic.get(topic);
+            for (int i = 0; i < records.size(); i++) tally.accept(topic, 0, i, records.get(i).headers(), records.get(i).value());
+        }
+        return tally.report(true, Duration.ZERO);
+    }
+
+    @Test
+    void theAppDoesExactlyWhatTheLedgerExpects() {
+        Outputs out = runThroughTopology(LoadProfile.builder().events(10_000).mismatchShare(0.01).malformedShare(0.02).build());
+        ReconciliationReport report = tally(out.ledger(), out.byTopic());
+        System.out.println(out.ledger().render());
+        System.out.println(report.render());
+
+        assertThat(report.failures()).isEmpty();
+        assertThat(report.ok()).isTrue();
+        assertThat(report.unique()).isEqualTo(10_000);
+        assertThat(report.duplicate()).isEqualTo(out.ledger().expectedDuplicates()).isPositive();
+        assertThat(report.mismatch()).isEqualTo(out.ledger().expectedMismatches()).isPositive();
+        assertThat(report.invalidByReason()).isEqualTo(out.ledger().expectedInvalidByReason()).hasSize(4);
+        assertThat(report.maxDuplicateDelayMs()).isPositive().isLessThanOrEqualTo(out.ledger().profile().retryHorizon().toMillis() + 1_000);
+        assertThat(report.render()).contains("PASS").doesNotContain("FAIL");
+    }
+
+    @Test
+    void aForwardedDuplicateAndALostEventAreCaught() {
+        Outputs out = runThroughTopology(LoadProfile.builder().events(2_000).build());
+        // Play a broken app: forward one duplicate again, lose one unique event.
+        List<TestRecord<byte[], byte[]>> telemetry = new ArrayList<>(out.byTopic().get("telemetry.events.unique"));
+        telemetry.add(telemetry.get(7));
+        telemetry.remove(3);
+        Map<String, List<TestRecord<byte[], byte[]>>> broken = new java.util.HashMap<>(out.byTopic());
+        broken.put("telemetry.events.unique", telemetry);
+
+        ReconciliationReport report = tally(out.ledger(), broken);
+        assertThat(report.ok()).isFalse();
+        assertThat(report.duplicateEventsForwarded()).isEqualTo(1);
+        assertThat(report.duplicateKeysForwarded()).isEqualTo(1);
+        assertThat(report.uniqueEventsMissing()).isEqualTo(1);
+        assertThat(report.failures()).extracting(ReconciliationReport.Check::name)
+                .containsExactlyInAnyOrder("duplicates forwarded", "unique events missing");
+    }
+}
