@@ -2,8 +2,10 @@ package io.eventdedup.config;
 
 import io.eventdedup.registry.RegistryClientSettings;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The whole validated configuration of a running instance.
@@ -13,21 +15,49 @@ import java.util.Map;
  * @param registryUrl        {@code mock://SCOPE} or comma-separated {@code http(s)://} base URLs of the schema registry
  * @param createTopics       create missing output, audit and DLQ topics (input topics are never created)
  * @param topicReplicationFactor replication factor for created topics; -1 = the broker's default
+ * @param entries            the merged, validated key/value configuration, for {@link #get}
  */
 public record AppConfig(String applicationId, String bootstrapServers, String stateDir, String processingGuarantee,
                         int streamThreads, int standbyReplicas, long rocksDbMemoryBytes,
                         List<SourceConfig> sources, String auditTopic, String deadLetterTopic,
                         String registryUrl, RegistryClientSettings registry, String httpBindAddress, int httpPort, int tenantLabelLimit,
                         boolean createTopics, int topicReplicationFactor,
-                        Map<String, String> kafka) {
+                        Map<String, String> kafka, Map<String, String> entries) {
 
     public AppConfig {
         sources = List.copyOf(sources);
         kafka = Map.copyOf(kafka);
+        entries = Map.copyOf(entries);
     }
 
     /** The topology's view, once the audit schema's registry id is known. */
     public DedupConfig dedupConfig(int auditSchemaId) {
         return new DedupConfig(sources, auditTopic, deadLetterTopic, auditSchemaId);
+    }
+
+    /** Any global setting of the table, typed: how code reads a setting that has no accessor of its own. */
+    public <T> T get(Setting<T> setting) {
+        return read(r -> r.get(setting));
+    }
+
+    /** Any per-source setting of the table for one source, typed. */
+    public <T> T get(Setting<T> setting, String source) {
+        return read(r -> r.get(setting, source));
+    }
+
+    private <T> T read(java.util.function.Function<SettingReader, T> read) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        T value = read.apply(new SettingReader(entries, problems));
+        if (!problems.isEmpty()) throw new ConfigException(problems); // cannot happen for a loaded config: it was validated
+        return value;
+    }
+
+    /** No secret: {@code kafka.*} values and entries shown through {@link Secrets}. */
+    @Override
+    public String toString() {
+        return "AppConfig[applicationId=" + applicationId + ", bootstrapServers=" + bootstrapServers + ", stateDir=" + stateDir
+                + ", processingGuarantee=" + processingGuarantee + ", sources=" + sources.stream().map(SourceConfig::name).toList()
+                + ", registry=" + registry + ", kafka=" + kafka.entrySet().stream()
+                .map(e -> e.getKey() + "=" + Secrets.display("kafka." + e.getKey(), e.getValue())).collect(Collectors.joining(", ", "{", "}")) + "]";
     }
 }

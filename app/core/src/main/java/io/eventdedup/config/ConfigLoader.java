@@ -1,5 +1,6 @@
 package io.eventdedup.config;
 
+import io.eventdedup.registry.RegistryClientSettings;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,56 +19,37 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
-import io.eventdedup.registry.RegistryClientSettings;
-import io.eventdedup.ttl.Durations;
+import static io.eventdedup.config.Settings.*;
 
 /**
- * Loads the configuration: built-in defaults, then the properties file, then {@code EVENT_DEDUP_*} environment variables, and
- * validates all of it before anything connects, reporting every problem at once ({@link ConfigException}).
+ * Loads the configuration: built-in defaults ({@link Settings}), then the properties file, then {@code EVENT_DEDUP_*}
+ * environment variables, and validates all of it before anything connects, reporting every problem at once
+ * ({@link ConfigException}), Kafka's own checks of the {@code kafka.*} settings included. No value of an unknown key or of a
+ * secret is ever shown.
  *
  * <p>Environment variables name a key in upper case with {@code .} and {@code -} as {@code _}: {@code EVENT_DEDUP_BOOTSTRAP_SERVERS}
- * sets {@code bootstrap.servers}, {@code EVENT_DEDUP_SOURCE_WEBHOOKS_RETRY_HORIZON} sets {@code source.webhooks.retry.horizon}.
- * Kafka pass-through settings are {@code kafka.*} keys, e.g. {@code EVENT_DEDUP_KAFKA_SASL_JAAS_CONFIG} sets
- * {@code kafka.sasl.jaas.config}.
+ * sets {@code bootstrap.servers}, {@code EVENT_DEDUP_SOURCE_WEBHOOKS_RETRY_HORIZON} sets {@code source.webhooks.retry.horizon}
+ * (for any source listed in {@code sources}). Kafka pass-through settings are {@code kafka.*} keys, e.g.
+ * {@code EVENT_DEDUP_KAFKA_SASL_JAAS_CONFIG} sets {@code kafka.sasl.jaas.config}. A variable that could mean two keys is refused.
  */
 public final class ConfigLoader {
     public static final String ENV_PREFIX = "EVENT_DEDUP_";
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kb|kib|mb|mib|gb|gib)?", Pattern.CASE_INSENSITIVE);
-    private static final Set<String> TOP_LEVEL = Set.of(
-            "sources", "audit.topic", "dlq.topic", "ttl.k", "ttl.latency-window", "ttl.network-buffer",
-            "application.id", "bootstrap.servers", "state.dir", "processing.guarantee", "num.stream.threads", "standby.replicas",
-            "rocksdb.memory.budget", "topics.create", "topics.replication.factor",
-            "schema.registry.url", "schema.registry.basic.auth.user.info", "schema.registry.bearer.auth.token",
-            "schema.registry.ssl.truststore.location", "schema.registry.ssl.truststore.password", "schema.registry.ssl.truststore.type",
-            "schema.registry.ssl.keystore.location", "schema.registry.ssl.keystore.password", "schema.registry.ssl.keystore.type",
-            "schema.registry.connect.timeout", "schema.registry.request.timeout", "schema.registry.max.retries",
-            "schema.registry.retry.backoff", "schema.registry.retry.backoff.max",
-            "http.bind.address", "http.port", "metrics.tenant.label.limit");
-    private static final Set<String> SOURCE_SUFFIXES = Set.of(
-            "input.topics", "output.topic", "format", "key.rules", "tenant.rules", "tenant.default", "fingerprint.volatile-fields",
-            "retry.horizon", "retry.count", "retry.initial-backoff", "retry.multiplier", "retry.max-backoff", "retry.jitter",
-            "ttl.k", "ttl.latency-window", "ttl.network-buffer", "producers-key-by-dedup-key", "max-record-bytes", "max-key-chars",
-            "expected-unique-rate");
+    private static final String KAFKA_ENV_PREFIX = ENV_PREFIX + "KAFKA_";
     private static final Pattern SOURCE_KEY = Pattern.compile("source\\.([^.]+)\\.(.+)");
 
     private ConfigLoader() {}
 
-    /** The merged key/value view (defaults, file, environment), with unknown or unreadable entries reported to {@code problems}. */
+    // --- layers: defaults < file < environment -----------------------------------------------------------------------------
+
+    /** The merged key/value view (defaults, file, environment), with unreadable or unmatched entries reported to {@code problems}. */
     public static Map<String, String> merge(Optional<Path> file, Map<String, String> env, List<ConfigProblem> problems) {
         Map<String, String> fileEntries = new LinkedHashMap<>();
-        file.ifPresent(f -> {
-            Properties p = new Properties();
-            try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-                p.load(r);
-                p.stringPropertyNames().forEach(k -> fileEntries.put(k, p.getProperty(k)));
-            } catch (IOException e) {
-                problems.add(new ConfigProblem("--config", f.toString(), "cannot read the file: " + e.getMessage()));
-            }
-        });
+        file.ifPresent(f -> fileEntries.putAll(readFile(f, problems)));
         return merge(fileEntries, env, problems);
     }
 
@@ -74,44 +57,75 @@ public final class ConfigLoader {
     public static Map<String, String> merge(Map<String, String> fileEntries, Map<String, String> env, List<ConfigProblem> problems) {
         Map<String, String> conf = new LinkedHashMap<>(DefaultConfig.load());
         conf.putAll(fileEntries);
-        Map<String, String> byEnvName = new TreeMap<>();
-        for (String key : conf.keySet()) byEnvName.put(envName(key), key);
-        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
-            if (!e.getKey().startsWith(ENV_PREFIX)) continue;
-            String key = byEnvName.get(e.getKey());
-            if (key == null) key = topLevelForEnv(e.getKey());
-            if (key == null && e.getKey().startsWith(ENV_PREFIX + "KAFKA_")) {
-                key = "kafka." + e.getKey().substring((ENV_PREFIX + "KAFKA_").length()).toLowerCase(Locale.ROOT).replace('_', '.');
-            }
-            if (key == null) {
-                problems.add(new ConfigProblem(e.getKey(), Secrets.display(e.getKey(), e.getValue()),
-                        "environment override matches no key; source keys can be overridden only if the file or defaults set them"));
-                continue;
-            }
-            conf.put(key, e.getValue());
-        }
+        applyEnvironment(conf, env, problems);
         return conf;
+    }
+
+    private static Map<String, String> readFile(Path f, List<ConfigProblem> problems) {
+        Map<String, String> entries = new LinkedHashMap<>();
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+            p.load(r);
+            p.stringPropertyNames().forEach(k -> entries.put(k, p.getProperty(k)));
+        } catch (IOException e) {
+            problems.add(new ConfigProblem("--config", f.toString(), "cannot read the file: " + e.getMessage()));
+        }
+        return entries;
+    }
+
+    /** {@code EVENT_DEDUP_SOURCES} first, since it decides which {@code source.NAME.*} keys the other variables can name. */
+    private static void applyEnvironment(Map<String, String> conf, Map<String, String> env, List<ConfigProblem> problems) {
+        Map<String, String> vars = new TreeMap<>();
+        env.forEach((k, v) -> { if (k.startsWith(ENV_PREFIX)) vars.put(k, v); });
+        String sourcesVar = envName(SOURCES_LIST.key());
+        if (vars.containsKey(sourcesVar)) conf.put(SOURCES_LIST.key(), vars.remove(sourcesVar));
+        Map<String, Set<String>> keysByEnvName = keysByEnvName(conf);
+        vars.forEach((var, value) -> {
+            Set<String> keys = keysByEnvName.get(var);
+            if (keys == null && var.startsWith(KAFKA_ENV_PREFIX)) {
+                keys = Set.of("kafka." + var.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'));
+            }
+            if (keys == null) {
+                problems.add(new ConfigProblem(var, Secrets.REDACTED, "environment variable matches no setting"
+                        + DidYouMean.hint(var, keysByEnvName.keySet()) + " (every setting and its variable: event-dedup settings)"));
+            } else if (keys.size() > 1) {
+                problems.add(new ConfigProblem(var, Secrets.REDACTED, "could set any of " + String.join(", ", keys)
+                        + "; set the one you mean in the file instead"));
+            } else {
+                conf.put(keys.iterator().next(), value);
+            }
+        });
+    }
+
+    /** Every key a variable can set: the global settings, each listed source's settings, and whatever the file or defaults set. */
+    private static Map<String, Set<String>> keysByEnvName(Map<String, String> conf) {
+        Set<String> keys = new LinkedHashSet<>();
+        Settings.global().forEach(s -> keys.add(s.key()));
+        for (String source : SettingType.split(conf.getOrDefault(SOURCES_LIST.key(), ""))) {
+            Settings.perSource().forEach(s -> keys.add(s.key(source)));
+        }
+        keys.addAll(conf.keySet());
+        Map<String, Set<String>> byEnv = new TreeMap<>();
+        for (String k : keys) byEnv.computeIfAbsent(envName(k), x -> new TreeSet<>()).add(k);
+        return byEnv;
     }
 
     /** Every top-level key (besides {@code kafka.*} and {@code source.NAME.*}) the configuration understands. */
     public static Set<String> topLevelKeys() {
-        return TOP_LEVEL;
+        return Settings.global().stream().map(Setting::key).collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** Every {@code source.NAME.*} suffix the configuration understands. */
     public static Set<String> sourceKeySuffixes() {
-        return SOURCE_SUFFIXES;
+        return Settings.perSource().stream().map(Setting::name).collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** The environment variable that overrides {@code key}. */
     public static String envName(String key) {
-        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return Setting.envName(key);
     }
 
-    private static String topLevelForEnv(String envVar) {
-        for (String k : TOP_LEVEL) if (envName(k).equals(envVar)) return k;
-        return null;
-    }
+    // --- loading -----------------------------------------------------------------------------------------------------------
 
     /** Only the sources, for commands that explain the configuration without running it ({@code ttl}). */
     public static List<SourceConfig> loadSources(Optional<Path> file, Map<String, String> env) {
@@ -135,189 +149,141 @@ public final class ConfigLoader {
         return validate(merge(entries, Map.of(), problems), problems);
     }
 
+    /** Reads every part, each recording its problems, and builds the config only when there are none. */
     private static AppConfig validate(Map<String, String> conf, List<ConfigProblem> problems) {
         checkKeys(conf, problems);
+        SettingReader r = new SettingReader(conf, problems);
         List<SourceConfig> sources = new SourcesParser(conf, problems).parse();
-        Values r = new Values(conf, problems);
+        StreamsPart streams = readStreams(r);
+        TopicsPart topics = readTopics(r, sources);
+        RegistryPart registry = readRegistry(r, problems);
+        HttpPart http = readHttp(r);
+        Map<String, String> kafka = KafkaPassThrough.extract(conf);
+        KafkaPassThrough.check(kafka, streams.asStreamsBase(), problems);
+        if (!problems.isEmpty()) throw new ConfigException(problems);
+        return new AppConfig(streams.applicationId, streams.bootstrapServers, streams.stateDir, streams.guarantee, streams.threads,
+                streams.standbys, streams.memory, sources, topics.audit, topics.dlq, registry.url, registry.settings, http.bind, http.port,
+                http.tenantLabelLimit, topics.create, topics.replicationFactor, kafka, conf);
+    }
 
-        String appId = r.required("application.id", "a Kafka Streams application id, e.g. event-dedup");
-        if (appId != null && !appId.matches("[a-zA-Z0-9._-]+")) problems.add(new ConfigProblem("application.id", appId, "letters, digits, '.', '_' and '-' only"));
-        String bootstrap = r.required("bootstrap.servers", "host:port[,host:port...] of the Kafka cluster");
-        String stateDir = r.optional("state.dir").orElse(Path.of(System.getProperty("java.io.tmpdir"), "event-dedup").toString());
-        String guarantee = r.required("processing.guarantee", "exactly_once_v2 or at_least_once");
-        if (guarantee != null && !Set.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE).contains(guarantee)) {
-            problems.add(new ConfigProblem("processing.guarantee", guarantee, "expected exactly_once_v2 (default) or at_least_once"));
+    private record StreamsPart(String applicationId, String bootstrapServers, String stateDir, String guarantee, Integer threads,
+                               Integer standbys, Long memory) {
+        /** What Kafka's combined check of the pass-through needs; placeholders where our own values are invalid. */
+        Map<String, String> asStreamsBase() {
+            return Map.of(StreamsConfig.APPLICATION_ID_CONFIG, applicationId == null ? "validate" : applicationId,
+                    StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers == null ? "localhost:9092" : bootstrapServers,
+                    StreamsConfig.STATE_DIR_CONFIG, stateDir == null ? STATE_DIR.defaultValue() : stateDir,
+                    StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee == null ? StreamsConfig.EXACTLY_ONCE_V2 : guarantee);
         }
-        Integer threads = r.intAtLeast("num.stream.threads", 1);
-        Integer standbys = r.intAtLeast("standby.replicas", 0);
-        Long memory = r.parse("rocksdb.memory.budget", ConfigLoader::parseSize, "a size such as 256MiB or 1GiB");
-        if (memory != null && memory < 16L << 20) problems.add(new ConfigProblem("rocksdb.memory.budget", Long.toString(memory), "at least 16MiB"));
-        String audit = r.required("audit.topic", "topic for DUPLICATE audit records");
-        String dlq = r.required("dlq.topic", "topic for INVALID and PAYLOAD_MISMATCH records");
-        if (audit != null && audit.equals(dlq)) problems.add(new ConfigProblem("dlq.topic", dlq, "must differ from audit.topic"));
+    }
+
+    private static StreamsPart readStreams(SettingReader r) {
+        return new StreamsPart(r.get(APPLICATION_ID), r.get(BOOTSTRAP_SERVERS), r.get(STATE_DIR), r.get(PROCESSING_GUARANTEE),
+                r.get(NUM_STREAM_THREADS), r.get(STANDBY_REPLICAS), r.get(ROCKSDB_MEMORY_BUDGET));
+    }
+
+    private record TopicsPart(String audit, String dlq, Boolean create, Integer replicationFactor) {}
+
+    /** The shared topics, which must differ from each other and from every source's topics. */
+    private static TopicsPart readTopics(SettingReader r, List<SourceConfig> sources) {
+        String audit = r.get(AUDIT_TOPIC);
+        String dlq = r.get(DLQ_TOPIC);
+        if (audit != null && audit.equals(dlq)) r.problem(DLQ_TOPIC.key(), dlq, "must differ from audit.topic");
         for (SourceConfig s : sources) {
             if (s.outputTopic().equals(audit) || s.outputTopic().equals(dlq) || s.inputTopics().contains(audit) || s.inputTopics().contains(dlq)) {
-                problems.add(new ConfigProblem("source." + s.name() + ".output.topic", s.outputTopic(), "a source's topics must differ from audit.topic and dlq.topic"));
+                r.problem(OUTPUT_TOPIC.key(s.name()), s.outputTopic(), "a source's topics must differ from audit.topic and dlq.topic");
             }
         }
-        Boolean createTopics = r.bool("topics.create");
-        Integer rf = r.parse("topics.replication.factor", Integer::parseInt, "-1 (broker default) or a replica count");
-        if (rf != null && (rf == 0 || rf < -1)) problems.add(new ConfigProblem("topics.replication.factor", Integer.toString(rf), "-1 or a positive replica count"));
+        return new TopicsPart(audit, dlq, r.get(TOPICS_CREATE), r.get(TOPICS_REPLICATION_FACTOR));
+    }
 
-        String registryUrl = r.required("schema.registry.url", "mock://SCOPE or http(s)://host:port[,...]");
-        Optional<String> userInfo = r.optional("schema.registry.basic.auth.user.info");
-        Optional<String> bearer = r.optional("schema.registry.bearer.auth.token");
-        Duration connectTimeout = r.duration("schema.registry.connect.timeout");
-        Duration requestTimeout = r.duration("schema.registry.request.timeout");
-        Integer maxRetries = r.intAtLeast("schema.registry.max.retries", 0);
-        Duration backoff = r.duration("schema.registry.retry.backoff");
-        Duration backoffMax = r.duration("schema.registry.retry.backoff.max");
-        if (registryUrl != null && !registryUrl.matches("(mock://.+|(https?://[^,\\s]+)(\\s*,\\s*https?://[^,\\s]+)*)")) {
-            problems.add(new ConfigProblem("schema.registry.url", registryUrl, "expected mock://SCOPE or http(s)://host:port, comma-separated for several"));
-        }
-        userInfo.filter(u -> !u.contains(":")).ifPresent(u ->
-                problems.add(new ConfigProblem("schema.registry.basic.auth.user.info", "[hidden]", "expected user:password")));
-        if (userInfo.isPresent() && bearer.isPresent()) {
-            problems.add(new ConfigProblem("schema.registry.bearer.auth.token", "[hidden]", "set basic auth or a bearer token, not both"));
-        }
-        for (String store : List.of("truststore", "keystore")) {
-            r.optional("schema.registry.ssl." + store + ".location").filter(loc -> !Files.isReadable(Path.of(loc))).ifPresent(loc ->
-                    problems.add(new ConfigProblem("schema.registry.ssl." + store + ".location", loc, "file does not exist or is not readable")));
-        }
+    private record RegistryPart(String url, RegistryClientSettings settings) {}
 
-        String bind = r.required("http.bind.address", "an address to bind the HTTP endpoint, e.g. 0.0.0.0");
-        Integer port = r.parse("http.port", Integer::parseInt, "a port 0..65535 (0 = any free port)");
-        if (port != null && (port < 0 || port > 65535)) problems.add(new ConfigProblem("http.port", Integer.toString(port), "a port 0..65535"));
-        Integer tenantLimit = r.intAtLeast("metrics.tenant.label.limit", 0);
-
-        Map<String, String> kafka = new TreeMap<>();
-        conf.forEach((k, v) -> { if (k.startsWith("kafka.")) kafka.put(k.substring("kafka.".length()), v.trim()); });
-        for (String k : List.of(StreamsConfig.APPLICATION_ID_CONFIG, StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
-                StreamsConfig.STATE_DIR_CONFIG, StreamsConfig.NUM_STREAM_THREADS_CONFIG, StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)) {
-            if (kafka.containsKey(k)) problems.add(new ConfigProblem("kafka." + k, Secrets.display(k, kafka.get(k)), "set it as '" + k + "' (without the kafka. prefix)"));
-        }
-
-        if (problems.isEmpty()) {
-            RegistryClientSettings registry = null;
+    /** The registry's settings; the client settings are built as soon as their own parts are valid, whatever else is wrong. */
+    private static RegistryPart readRegistry(SettingReader r, List<ConfigProblem> problems) {
+        String url = r.get(REGISTRY_URL);
+        if (url != null && !url.startsWith("mock://")) {
             try {
-                RegistryClientSettings.Builder b = RegistryClientSettings.builder()
-                        .connectTimeout(connectTimeout).requestTimeout(requestTimeout).maxRetries(maxRetries)
-                        .initialBackoff(backoff).maxBackoff(backoffMax);
-                userInfo.ifPresent(u -> b.basicAuth(u.substring(0, u.indexOf(':')), u.substring(u.indexOf(':') + 1)));
-                bearer.ifPresent(b::bearerToken);
-                r.optional("schema.registry.ssl.truststore.location").ifPresent(loc -> b.trustStore(new RegistryClientSettings.KeyStoreFile(Path.of(loc),
-                        r.optional("schema.registry.ssl.truststore.password").orElse(null), r.optional("schema.registry.ssl.truststore.type").orElse("JKS"))));
-                r.optional("schema.registry.ssl.keystore.location").ifPresent(loc -> b.keyStore(new RegistryClientSettings.KeyStoreFile(Path.of(loc),
-                        r.optional("schema.registry.ssl.keystore.password").orElse(null), r.optional("schema.registry.ssl.keystore.type").orElse("JKS"))));
-                registry = b.build();
+                RegistryClientSettings.parseUrls(url);
             } catch (IllegalArgumentException e) {
-                problems.add(new ConfigProblem("schema.registry.*", null, e.getMessage()));
+                r.problem(REGISTRY_URL.key(), url, e.getMessage());
             }
-            AppConfig config = new AppConfig(appId, bootstrap, stateDir, guarantee, threads, standbys, memory, sources, audit, dlq,
-                    registryUrl, registry, bind, port, tenantLimit, createTopics, rf, kafka);
-            // Let Kafka itself judge the pass-through settings: a typo'd value fails here, before anything connects.
-            try {
-                StreamsConfig streams = new StreamsConfig(StreamsProperties.build(config));
-                // Client settings are only checked when each client is built: build their configs now.
-                new org.apache.kafka.clients.consumer.ConsumerConfig(withByteArraySerdes(streams.getMainConsumerConfigs(appId, "validate", 0)));
-                new org.apache.kafka.clients.producer.ProducerConfig(withByteArraySerdes(streams.getProducerConfigs("validate")));
-                new org.apache.kafka.clients.admin.AdminClientConfig(streams.getAdminConfigs("validate"));
-            } catch (org.apache.kafka.common.config.ConfigException e) {
-                problems.add(new ConfigProblem("kafka.*", null, "Kafka rejects the settings: " + e.getMessage()));
-            }
-            if (problems.isEmpty()) return config;
         }
-        throw new ConfigException(problems);
+        Optional<String> userInfo = r.optional(REGISTRY_USER_INFO);
+        Optional<String> bearer = r.optional(REGISTRY_BEARER_TOKEN);
+        if (userInfo.isPresent() && bearer.isPresent()) {
+            r.problem(REGISTRY_BEARER_TOKEN.key(), "set basic auth (schema.registry.basic.auth.user.info) or a bearer token, not both");
+        }
+        Optional<RegistryClientSettings.KeyStoreFile> trustStore = keyStore(r, REGISTRY_TRUSTSTORE_LOCATION, REGISTRY_TRUSTSTORE_PASSWORD, REGISTRY_TRUSTSTORE_TYPE);
+        Optional<RegistryClientSettings.KeyStoreFile> keyStore = keyStore(r, REGISTRY_KEYSTORE_LOCATION, REGISTRY_KEYSTORE_PASSWORD, REGISTRY_KEYSTORE_TYPE);
+        Duration connect = r.get(REGISTRY_CONNECT_TIMEOUT);
+        Duration request = r.get(REGISTRY_REQUEST_TIMEOUT);
+        Integer retries = r.get(REGISTRY_MAX_RETRIES);
+        Duration backoff = r.get(REGISTRY_RETRY_BACKOFF);
+        Duration backoffMax = r.get(REGISTRY_RETRY_BACKOFF_MAX);
+        if (connect == null || request == null || retries == null || backoff == null || backoffMax == null) return new RegistryPart(url, null);
+        try {
+            RegistryClientSettings.Builder b = RegistryClientSettings.builder().connectTimeout(connect).requestTimeout(request)
+                    .maxRetries(retries).initialBackoff(backoff).maxBackoff(backoffMax);
+            userInfo.filter(u -> u.contains(":")).ifPresent(u -> b.basicAuth(u.substring(0, u.indexOf(':')), u.substring(u.indexOf(':') + 1)));
+            if (userInfo.isEmpty()) bearer.ifPresent(b::bearerToken);
+            trustStore.ifPresent(b::trustStore);
+            keyStore.ifPresent(b::keyStore);
+            return new RegistryPart(url, b.build());
+        } catch (IllegalArgumentException e) {
+            problems.add(new ConfigProblem("schema.registry.*", null, e.getMessage()));
+            return new RegistryPart(url, null);
+        }
     }
 
-    /** Streams sets the (de)serializers when it builds its clients; add them so the client configs can be checked alone. */
-    private static Map<String, Object> withByteArraySerdes(Map<String, Object> clientConfig) {
-        Map<String, Object> m = new java.util.HashMap<>(clientConfig);
-        m.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
-        m.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
-        m.put("key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class);
-        m.put("value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class);
-        return m;
+    private static Optional<RegistryClientSettings.KeyStoreFile> keyStore(SettingReader r, Setting<String> location, Setting<String> password,
+                                                                          Setting<String> type) {
+        Optional<String> loc = r.optional(location);
+        Optional<String> pw = r.optional(password);
+        String t = r.get(type);
+        return loc.map(l -> new RegistryClientSettings.KeyStoreFile(Path.of(l), pw.orElse(null), t == null ? "JKS" : t));
     }
 
-    /** Unknown keys are nearly always typos: report them instead of silently ignoring a setting. */
+    private record HttpPart(String bind, Integer port, Integer tenantLabelLimit) {}
+
+    private static HttpPart readHttp(SettingReader r) {
+        return new HttpPart(r.get(HTTP_BIND_ADDRESS), r.get(HTTP_PORT), r.get(METRICS_TENANT_LABEL_LIMIT));
+    }
+
+    // --- unknown keys ------------------------------------------------------------------------------------------------------
+
+    /**
+     * Unknown keys are nearly always typos: report them (never their values, which may be a misspelt secret's) with the nearest
+     * known key, instead of silently ignoring a setting. A {@code source.NAME.*} key of a source {@code sources} does not list is
+     * reported too, unless it is one of the built-in defaults.
+     */
     private static void checkKeys(Map<String, String> conf, List<ConfigProblem> problems) {
+        Set<String> listed = new LinkedHashSet<>(SettingType.split(conf.getOrDefault(SOURCES_LIST.key(), "")));
+        Set<String> shipped = DefaultConfig.load().keySet();
         for (String key : conf.keySet()) {
-            if (TOP_LEVEL.contains(key) || key.startsWith("kafka.")) continue;
+            if (Settings.global(key).isPresent() || key.startsWith("kafka.") || shipped.contains(key)) continue;
             Matcher m = SOURCE_KEY.matcher(key);
-            if (m.matches() && SOURCE_SUFFIXES.contains(m.group(2))) continue;
-            problems.add(new ConfigProblem(key, Secrets.display(key, conf.get(key)), m.matches()
-                    ? "unknown source setting '" + m.group(2) + "' (known: " + String.join(", ", new java.util.TreeSet<>(SOURCE_SUFFIXES)) + ")"
-                    : "unknown key; Kafka client and Streams settings go under kafka.*, e.g. kafka.security.protocol"));
-        }
-    }
-
-    public static long parseSize(String text) {
-        Matcher m = SIZE.matcher(text.trim());
-        if (!m.matches()) throw new IllegalArgumentException("not a size: " + text);
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
-        return switch (unit) {
-            case "b" -> n;
-            case "kb" -> n * 1000;
-            case "kib" -> n << 10;
-            case "mb" -> n * 1000_000;
-            case "mib" -> n << 20;
-            case "gb" -> n * 1000_000_000;
-            case "gib" -> n << 30;
-            default -> throw new IllegalArgumentException(unit);
-        };
-    }
-
-    /** Typed reads of a flat configuration that record problems instead of throwing. Failed reads give a harmless placeholder. */
-    private static final class Values {
-        private final Map<String, String> conf;
-        private final List<ConfigProblem> problems;
-
-        Values(Map<String, String> conf, List<ConfigProblem> problems) {
-            this.conf = conf;
-            this.problems = problems;
-        }
-
-        Optional<String> optional(String key) {
-            String v = conf.get(key);
-            return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
-        }
-
-        String required(String key, String what) {
-            Optional<String> v = optional(key);
-            if (v.isEmpty()) problems.add(new ConfigProblem(key, null, "required: " + what));
-            return v.orElse(null);
-        }
-
-        /** The parsed value, or null after recording the problem; nothing is built from a config with problems. */
-        <T> T parse(String key, Function<String, T> parser, String allowed) {
-            String v = required(key, allowed);
-            if (v == null) return null;
-            try {
-                return parser.apply(v);
-            } catch (RuntimeException e) {
-                problems.add(new ConfigProblem(key, Secrets.display(key, v), "expected " + allowed));
-                return null;
+            if (!m.matches()) {
+                problems.add(new ConfigProblem(key, Secrets.REDACTED, "unknown key" + unknownKeyHint(key)));
+            } else if (Settings.perSource(m.group(2)).isEmpty()) {
+                problems.add(new ConfigProblem(key, Secrets.REDACTED, "unknown source setting '" + m.group(2) + "'"
+                        + DidYouMean.nearest(m.group(2), sourceKeySuffixes()).map(s -> "; did you mean source." + m.group(1) + "." + s + "?")
+                        .orElse(" (known: " + String.join(", ", sourceKeySuffixes()) + ")")));
+            } else if (!listed.contains(m.group(1))) {
+                problems.add(new ConfigProblem(key, conf.get(key), "source '" + m.group(1) + "' is not listed in sources ("
+                        + String.join(",", listed) + ")" + DidYouMean.hint(m.group(1), listed)));
             }
         }
+    }
 
-        Integer intAtLeast(String key, int min) {
-            Integer v = parse(key, Integer::parseInt, "a whole number >= " + min);
-            if (v != null && v < min) problems.add(new ConfigProblem(key, Integer.toString(v), "must be >= " + min));
-            return v;
-        }
+    private static String unknownKeyHint(String key) {
+        if (KafkaPassThrough.definition(key).isPresent()) return "; did you mean kafka." + key + "? (Kafka client and Streams settings go under kafka.*)";
+        String hint = DidYouMean.hint(key, topLevelKeys());
+        return hint.isEmpty() ? "; Kafka client and Streams settings go under kafka.*, e.g. kafka.security.protocol" : hint;
+    }
 
-        Boolean bool(String key) {
-            return parse(key, v -> switch (v.toLowerCase(Locale.ROOT)) {
-                case "true" -> true;
-                case "false" -> false;
-                default -> throw new IllegalArgumentException(v);
-            }, "true or false");
-        }
-
-        Duration duration(String key) {
-            return parse(key, Durations::parse, "a duration such as 5s");
-        }
+    /** {@code 512MiB}, {@code 1GiB}, {@code 10MB}, {@code 4096} (bytes). */
+    public static long parseSize(String text) {
+        return SettingType.parseSize(text);
     }
 }

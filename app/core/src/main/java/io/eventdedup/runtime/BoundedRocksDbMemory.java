@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
  */
 public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
     /** Streams config key carrying the budget in bytes. */
-    public static final String BUDGET_CONFIG = "event.dedup.rocksdb.memory.bytes";
+    public static final String BUDGET_CONFIG = io.eventdedup.config.StreamsProperties.ROCKSDB_BUDGET_CONFIG;
     /** Share of the budget that memtables may take. */
     static final double WRITE_BUFFER_RATIO = 0.5;
     /**

@@ -23,7 +23,7 @@ import java.util.Map;
  * not handle: it goes to the DLQ with its original bytes and the exception, and processing resumes.
  */
 public final class DedupProcessingExceptionHandler implements ProcessingExceptionHandler {
-    public static final String DLQ_TOPIC_CONFIG = "event.dedup.dlq.topic";
+    public static final String DLQ_TOPIC_CONFIG = io.eventdedup.config.StreamsProperties.DLQ_TOPIC_CONFIG;
     private static final Logger LOG = LoggerFactory.getLogger(DedupProcessingExceptionHandler.class);
 
     private String dlqTopic;

@@ -24,7 +24,7 @@ public final class StartupSummary {
                 ? c.registryUrl() + " (in-memory, this process only)" : c.registry().withBaseUrls(io.eventdedup.registry.RegistryClientSettings.parseUrls(c.registryUrl()))).append('\n');
         sb.append("  audit topic=").append(c.auditTopic()).append("  dlq topic=").append(c.deadLetterTopic()).append('\n');
         if (!c.kafka().isEmpty()) {
-            sb.append("  kafka overrides: ").append(c.kafka().entrySet().stream().map(e -> e.getKey() + "=" + Secrets.display(e.getKey(), e.getValue()))
+            sb.append("  kafka overrides: ").append(c.kafka().entrySet().stream().map(e -> e.getKey() + "=" + Secrets.display("kafka." + e.getKey(), e.getValue()))
                     .collect(Collectors.joining(", "))).append('\n');
         }
         for (SourceConfig s : c.sources()) {

@@ -52,8 +52,8 @@ class SourcesParserTest {
                 "source.orders.format = 'xml': expected avro or json",
                 "source.orders.key.rules = 'header:': 'header:' needs a header name, e.g. header:Idempotency-Key",
                 "source.orders.key.rules = 'checksum': unknown rule 'checksum' (allowed: header:NAME, field:PATH, fingerprint)",
-                "source.orders.retry.count = 'three': expected a number of retries >= 0",
-                "source.orders.ttl.k = '0.5': the overload coefficient k must be >= 1");
+                "source.orders.retry.count = 'three': expected a whole number (>= 0)",
+                "source.orders.ttl.k = '0.5': must be >= 1");
         assertThat(problems).extracting(ConfigProblem::key).contains("source.orders.tenant.rules");
     }
 
