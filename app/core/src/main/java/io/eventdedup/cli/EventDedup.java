@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "event-dedup", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Kafka Streams gate that forwards each business event once.",
-        subcommands = {RunCommand.class, TtlCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, TtlCommand.class, SettingsCommand.class, CommandLine.HelpCommand.class})
 public final class EventDedup implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -18,8 +18,16 @@ public final class EventDedup implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
+    /** Footer of the commands that read a configuration: where the settings are listed. */
+    static final String SETTINGS_FOOTER = "%nSettings: `event-dedup settings` lists every setting with its default and environment "
+            + "variable (also docs/configuration.md). Layers: built-in defaults < --config FILE < EVENT_DEDUP_* variables.";
+
     public static CommandLine commandLine() {
-        return new CommandLine(new EventDedup()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine cl = new CommandLine(new EventDedup()).setCaseInsensitiveEnumValuesAllowed(true);
+        for (String command : new String[] {"run", "ttl"}) {
+            cl.getSubcommands().get(command).getCommandSpec().usageMessage().footer(SETTINGS_FOOTER);
+        }
+        return cl;
     }
 
     @Override

@@ -55,7 +55,7 @@ public final class Settings {
 
     // --- Per source --------------------------------------------------------------------------------------------------------
     public static final Setting<List<String>> INPUT_TOPICS = sourceRequired("input.topics", SettingType.TOPICS,
-            "The topics this source reads. At most 255; each input topic belongs to one source.", atMost(255));
+            "The topics this source reads; each input topic belongs to one source.", atMost(255));
     public static final Setting<String> OUTPUT_TOPIC = sourceRequired("output.topic", SettingType.TOPIC,
             "The topic unique events go to. It must not be an input topic, the audit topic or the DLQ topic.");
     public static final Setting<PayloadFormat> FORMAT = source("format", SettingType.oneOf(PayloadFormat.class), "avro",
