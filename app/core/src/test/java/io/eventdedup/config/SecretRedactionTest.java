@@ -55,17 +55,26 @@ class SecretRedactionTest {
     }
 
     @Test
-    void aKafkaPasswordThatCollidesOrIsRejectedIsRedacted() throws IOException {
+    void aProblemAboutAnySecretKeyShowsTheMarkerWhoeverBuildsIt() {
+        for (String key : new String[] {"schema.registry.bearer.auth.token", "schema.registry.ssl.keystore.password", "kafka.sasl.jaas.config",
+                "kafka.ssl.key.password", "kafka.producer.ssl.truststore.password", "kafka.ssl.keystore.key",
+                "kafka.sasl.oauthbearer.client.credentials.client.secret", "EVENT_DEDUP_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO"}) {
+            assertThat(new ConfigProblem(key, "Pa55word", "anything").toString()).as(key).isEqualTo(key + " = [redacted]: anything");
+        }
+        assertThat(new ConfigProblem("kafka.client.id", "dedup-1", "x").toString()).isEqualTo("kafka.client.id = 'dedup-1': x");
+    }
+
+    @Test
+    void kafkaRejectingOtherSettingsBesidePasswordsShowsNoPassword() throws IOException {
         ConfigException e = loadFails(Optional.of(file("""
                 bootstrap.servers=b:9092
                 kafka.ssl.key.password=Pa55word
                 kafka.ssl.keystore.password=Pa55word
-                kafka.ssl.keystore.type=NOPE
-                kafka.sasl.jaas.config=bad jaas password="jaasPw";
+                kafka.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="jaasPw";
                 kafka.sasl.mechanism=PLAIN
                 kafka.security.protocol=NOT_A_PROTOCOL
                 """)), Map.of());
-        assertThat(e.problems()).isNotEmpty();
+        assertThat(e.problems()).extracting(ConfigProblem::key).containsExactly("kafka.security.protocol");
         assertThat(e.getMessage()).doesNotContain("Pa55word").doesNotContain("jaasPw");
     }
 
