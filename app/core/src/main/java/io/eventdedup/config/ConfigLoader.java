@@ -55,10 +55,23 @@ public final class ConfigLoader {
 
     /** As {@link #merge(Optional, Map, List)}, with the file's entries given as a map (embedded mode, tests). */
     public static Map<String, String> merge(Map<String, String> fileEntries, Map<String, String> env, List<ConfigProblem> problems) {
-        Map<String, String> conf = new LinkedHashMap<>(DefaultConfig.load());
+        Merged conf = new Merged();
+        conf.putAll(DefaultConfig.load());
         conf.putAll(fileEntries);
         applyEnvironment(conf, env, problems);
         return conf;
+    }
+
+    /** The merged entries, remembering which environment variable set which key, so a problem can name the variable. */
+    private static final class Merged extends LinkedHashMap<String, String> {
+        final Map<String, String> variableOf = new TreeMap<>();
+    }
+
+    /** A problem about a key an environment variable set says so: the operator looks there, not in the file. */
+    private static List<ConfigProblem> namingVariables(Map<String, String> conf, List<ConfigProblem> problems) {
+        if (!(conf instanceof Merged m) || m.variableOf.isEmpty()) return problems;
+        return problems.stream().map(p -> m.variableOf.containsKey(p.key())
+                ? new ConfigProblem(p.key(), p.value(), p.message() + " (set by " + m.variableOf.get(p.key()) + ")") : p).toList();
     }
 
     private static Map<String, String> readFile(Path f, List<ConfigProblem> problems) {
@@ -78,7 +91,10 @@ public final class ConfigLoader {
         Map<String, String> vars = new TreeMap<>();
         env.forEach((k, v) -> { if (k.startsWith(ENV_PREFIX)) vars.put(k, v); });
         String sourcesVar = envName(SOURCES_LIST.key());
-        if (vars.containsKey(sourcesVar)) conf.put(SOURCES_LIST.key(), vars.remove(sourcesVar));
+        if (vars.containsKey(sourcesVar)) {
+            conf.put(SOURCES_LIST.key(), vars.remove(sourcesVar));
+            if (conf instanceof Merged m) m.variableOf.put(SOURCES_LIST.key(), sourcesVar);
+        }
         Map<String, Set<String>> keysByEnvName = keysByEnvName(conf);
         vars.forEach((var, value) -> {
             Set<String> keys = keysByEnvName.get(var);
@@ -92,7 +108,9 @@ public final class ConfigLoader {
                 problems.add(new ConfigProblem(var, Secrets.REDACTED, "could set any of " + String.join(", ", keys)
                         + "; set the one you mean in the file instead"));
             } else {
-                conf.put(keys.iterator().next(), value);
+                String key = keys.iterator().next();
+                conf.put(key, value);
+                if (conf instanceof Merged m) m.variableOf.put(key, var);
             }
         });
     }
@@ -133,7 +151,7 @@ public final class ConfigLoader {
         Map<String, String> conf = merge(file, env, problems);
         checkKeys(conf, problems);
         List<SourceConfig> sources = new SourcesParser(conf, problems).parse();
-        if (!problems.isEmpty()) throw new ConfigException(problems);
+        if (!problems.isEmpty()) throw new ConfigException(namingVariables(conf, problems));
         return sources;
     }
 
@@ -160,7 +178,7 @@ public final class ConfigLoader {
         HttpPart http = readHttp(r);
         Map<String, String> kafka = KafkaPassThrough.extract(conf);
         KafkaPassThrough.check(kafka, streams.asStreamsBase(), problems);
-        if (!problems.isEmpty()) throw new ConfigException(problems);
+        if (!problems.isEmpty()) throw new ConfigException(namingVariables(conf, problems));
         return new AppConfig(streams.applicationId, streams.bootstrapServers, streams.stateDir, streams.guarantee, streams.threads,
                 streams.standbys, streams.memory, sources, topics.audit, topics.dlq, registry.url, registry.settings, http.bind, http.port,
                 http.tenantLabelLimit, topics.create, topics.replicationFactor, kafka, conf);

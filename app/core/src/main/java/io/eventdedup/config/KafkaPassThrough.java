@@ -126,10 +126,20 @@ final class KafkaPassThrough {
             new AdminClientConfig(streams.getAdminConfigs("validate"));
         } catch (org.apache.kafka.common.config.ConfigException e) {
             String message = redact(e.getMessage(), passed);
-            Matcher m = KAFKA_CONFIG_NAME.matcher(message);
-            String key = m.find() && passed.containsKey(m.group(1)) ? "kafka." + m.group(1) : "kafka.*";
-            problems.add(new ConfigProblem(key, null, "Kafka rejects the combination: " + message));
+            problems.add(new ConfigProblem(namedIn(message, passed), null, "Kafka rejects the combination: " + message));
         }
+    }
+
+    /** The pass-through keys Kafka's message names (with or without a client prefix), or {@code kafka.*} when it names none. */
+    private static String namedIn(String message, Map<String, String> passed) {
+        Matcher m = KAFKA_CONFIG_NAME.matcher(message);
+        List<String> keys = new java.util.ArrayList<>();
+        for (String key : passed.keySet()) {
+            String name = definition(key).map(k -> k.name).orElse(key);
+            boolean named = m.reset().find() ? m.group(1).equals(name) : Pattern.compile("\\b" + Pattern.quote(name) + "\\b").matcher(message).find();
+            if (named) keys.add("kafka." + key);
+        }
+        return keys.isEmpty() ? "kafka.*" : String.join(", ", keys);
     }
 
     private static Map<String, String> merged(Map<String, String> base, Map<String, String> passed) {

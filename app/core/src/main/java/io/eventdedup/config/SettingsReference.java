@@ -63,7 +63,8 @@ public final class SettingsReference {
                   `kafka.producer.linger.ms`). Kafka's own types and validators judge each of them, together with every other
                   check. A `kafka.*` key that event-dedup sets itself (below) is refused, naming both keys: nothing is silently
                   overwritten.
-                - **Every problem is reported at once**, before anything connects (`run` exits 2). The value of an unknown key
+                - **Every problem is reported at once**, before anything connects (`run` exits 2); a problem with a value from
+                  the environment names its variable. The value of an unknown key
                   (usually a typo, possibly of a secret) is never shown, only the key and the nearest known one; values of secret
                   settings (marked below), of `kafka.*` passwords (`sasl.jaas.config`, `ssl.*.password`, ...) and credentials in
                   URLs are redacted in every error, log line and the start-up summary.

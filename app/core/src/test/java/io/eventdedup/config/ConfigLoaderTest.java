@@ -109,6 +109,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aProblemWithAValueFromTheEnvironmentNamesTheVariable() throws IOException {
+        Path f = file("bootstrap.servers=b:9092\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(f), Map.of("EVENT_DEDUP_SOURCE_WEBHOOKS_RETRY_HORIZON", "soon")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("source.webhooks.retry.horizon = 'soon': expected a duration such as 200ms, 30s, 5m, 72h or 3d "
+                        + "(set by EVENT_DEDUP_SOURCE_WEBHOOKS_RETRY_HORIZON)");
+    }
+
+    @Test
     void anEnvironmentVariableThatCouldMeanTwoKeysIsRefusedNamingBoth() throws IOException {
         Path f = file("bootstrap.servers=b:9092\nkafka.client.id=a\nkafka.client-id=b\n");
         assertThatThrownBy(() -> ConfigLoader.load(Optional.of(f), Map.of("EVENT_DEDUP_KAFKA_CLIENT_ID", "c")))
@@ -137,7 +146,10 @@ class ConfigLoaderTest {
     void kafkaChecksThatSpanSeveralSettingsRunTooAndNameTheKey() throws IOException {
         Path f = file("bootstrap.servers=b:9092\nkafka.producer.enable.idempotence=true\nkafka.producer.acks=1\n");
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(Optional.of(f), Map.of()));
-        assertThat(e.problems()).singleElement().satisfies(p -> assertThat(p.message()).startsWith("Kafka rejects the combination:"));
+        assertThat(e.problems()).singleElement().satisfies(p -> {
+            assertThat(p.key()).isEqualTo("kafka.producer.acks");
+            assertThat(p.message()).startsWith("Kafka rejects the combination: Must set acks to all");
+        });
     }
 
     @Test
@@ -148,7 +160,8 @@ class ConfigLoaderTest {
                 Map.of("EVENT_DEDUP_KAFKA_NUM_STANDBY_REPLICAS", "2")));
         assertThat(e.problems()).extracting(ConfigProblem::toString).containsExactlyInAnyOrder(
                 "kafka.processing.guarantee = 'at_least_once': collides with processing.guarantee, which sets it: set processing.guarantee instead (without kafka.)",
-                "kafka.num.standby.replicas = '2': collides with standby.replicas, which sets it: set standby.replicas instead (without kafka.)",
+                "kafka.num.standby.replicas = '2': collides with standby.replicas, which sets it: set standby.replicas instead (without kafka.) "
+                        + "(set by EVENT_DEDUP_KAFKA_NUM_STANDBY_REPLICAS)",
                 "kafka.default.key.serde = 'org.apache.kafka.common.serialization.Serdes$StringSerde': event-dedup sets default.key.serde itself "
                         + "(org.apache.kafka.common.serialization.Serdes$ByteArraySerde) and it cannot be changed");
     }
