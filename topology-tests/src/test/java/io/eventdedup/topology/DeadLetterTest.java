@@ -21,7 +21,7 @@ import static io.eventdedup.topology.Events.json;
 import static io.eventdedup.topology.Events.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** DESIGN §4: PAYLOAD_MISMATCH and INVALID records go to the DLQ with their original bytes and a reason; nothing is dropped. */
+/** docs/design.md §5 (Outcomes): PAYLOAD_MISMATCH and INVALID records go to the DLQ with their original bytes and a reason; nothing is dropped. */
 class DeadLetterTest {
     @TempDir
     Path stateDir;

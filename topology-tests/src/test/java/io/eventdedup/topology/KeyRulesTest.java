@@ -19,7 +19,7 @@ import static io.eventdedup.topology.Events.json;
 import static io.eventdedup.topology.Events.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** DESIGN §2: the idempotency key from a header, a field or the fingerprint, first hit wins; volatile fields are ignored. */
+/** docs/design.md §2 (The dedup key): the idempotency key from a header, a field or the fingerprint, first hit wins; volatile fields are ignored. */
 class KeyRulesTest {
     @TempDir
     Path stateDir;

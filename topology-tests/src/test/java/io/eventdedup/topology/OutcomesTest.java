@@ -21,7 +21,7 @@ import static io.eventdedup.topology.Events.telemetry;
 import static io.eventdedup.topology.Events.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** DESIGN §4: UNIQUE and DUPLICATE, and the TTL boundary between them. */
+/** docs/design.md §5 (Outcomes) and §3 (the lookup): UNIQUE and DUPLICATE, and the TTL boundary between them. */
 class OutcomesTest {
     @TempDir
     Path stateDir;

@@ -24,7 +24,7 @@ import static io.eventdedup.topology.Events.json;
 import static io.eventdedup.topology.Events.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** DESIGN §4: every input record ends in exactly one outcome, and the counts reconcile on a mixed batch. */
+/** docs/design.md §5 (Outcomes, the ledger): every input record ends in exactly one outcome, and the counts reconcile on a mixed batch. */
 class ReconciliationTest {
     @TempDir
     Path stateDir;

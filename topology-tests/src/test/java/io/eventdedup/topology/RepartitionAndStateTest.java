@@ -19,7 +19,7 @@ import static io.eventdedup.topology.Events.json;
 import static io.eventdedup.topology.Events.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** DESIGN §5: duplicates are caught across input partitions (through the repartition by dedup key) and state survives restarts. */
+/** docs/design.md §6 (Guarantees): duplicates are caught across input partitions (through the repartition by dedup key) and state survives restarts. */
 class RepartitionAndStateTest {
     @TempDir
     Path stateDir;

@@ -15,7 +15,7 @@ import static io.eventdedup.topology.DedupHarness.T0;
 import static io.eventdedup.topology.Events.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** DESIGN §5: record timestamps are untrusted; a wrong clock must not make the store forget keys. */
+/** docs/design.md §4 (The dedup clock): record timestamps are untrusted; a wrong clock must not make the store forget keys. */
 class TimestampGuardTest {
     @TempDir
     Path stateDir;
