@@ -17,20 +17,30 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The README's complete example config is a real, valid configuration: what operators copy works. */
+/**
+ * The complete example config of docs/operating.md (the README points there) is a real, valid configuration: what operators copy
+ * works; and the README keeps the two commands a newcomer runs first.
+ */
 class ReadmeExampleTest {
 
-    static String readmeSection(String heading) throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"));
-        int start = readme.indexOf("## " + heading);
-        assertThat(start).as("README section " + heading).isNotNegative();
-        int end = readme.indexOf("\n## ", start + 3);
-        return readme.substring(start, end < 0 ? readme.length() : end);
+    /** The {@code ## heading} section of a Markdown file given relative to the repository root, up to the next {@code ## }. */
+    static String section(String file, String heading) throws Exception {
+        String text = Files.readString(Path.of("..").resolve(file));
+        int start = text.indexOf("## " + heading);
+        assertThat(start).as(file + " section " + heading).isNotNegative();
+        int end = text.indexOf("\n## ", start + 3);
+        return text.substring(start, end < 0 ? text.length() : end);
+    }
+
+    @Test
+    void theReadmeKeepsTheDemoAndTheTestCommandsAsTheyAre() throws Exception {
+        assertThat(section("README.md", "Try it")).contains("\nmvn -q package -DskipTests && java -jar app/target/event-dedup.jar demo\n");
+        assertThat(section("README.md", "Test")).contains("\nmvn -B verify\n");
     }
 
     @Test
     void theRunningAgainstYourClusterExampleLoadsWithoutAProblem() throws Exception {
-        Matcher m = Pattern.compile("```properties\\n(.*?)```", Pattern.DOTALL).matcher(readmeSection("Running against your cluster"));
+        Matcher m = Pattern.compile("```properties\\n(.*?)```", Pattern.DOTALL).matcher(section("docs/operating.md", "Running against your cluster"));
         assertThat(m.find()).as("a properties block").isTrue();
         Properties p = new Properties();
         p.load(new StringReader(m.group(1)));

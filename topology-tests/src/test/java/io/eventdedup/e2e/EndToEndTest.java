@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The guarantees of DESIGN §5 against a real broker, each checked by the independent reconciliation (no duplicate forwarded, no
+ * The guarantees of docs/design.md §6 against a real broker, each checked by the independent reconciliation (no duplicate forwarded, no
  * unique event missing, in = unique + duplicate + mismatch + invalid). The app runs as operators run it, one JVM per instance.
  */
 class EndToEndTest {

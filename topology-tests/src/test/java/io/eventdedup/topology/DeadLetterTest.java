@@ -3,12 +3,10 @@ package io.eventdedup.topology;
 import io.eventdedup.serde.ConfluentWireFormat;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
@@ -21,24 +19,18 @@ import static io.eventdedup.topology.Events.json;
 import static io.eventdedup.topology.Events.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** DESIGN §4: PAYLOAD_MISMATCH and INVALID records go to the DLQ with their original bytes and a reason; nothing is dropped. */
+/** docs/design.md §5 (Outcomes): PAYLOAD_MISMATCH and INVALID records go to the DLQ with their original bytes and a reason; nothing is dropped. */
+@ExtendWith(DedupHarnessExtension.class)
 class DeadLetterTest {
-    @TempDir
-    Path stateDir;
     DedupHarness h;
     TestInputTopic<byte[], byte[]> hooks;
     TestInputTopic<byte[], byte[]> telemetryIn;
 
     @BeforeEach
-    void open() {
-        h = new DedupHarness(stateDir);
+    void open(DedupHarness h) {
+        this.h = h;
         hooks = h.input("hooks.in");
         telemetryIn = h.input("telemetry.events");
-    }
-
-    @AfterEach
-    void close() {
-        h.close();
     }
 
     private TestRecord<byte[], byte[]> onlyDeadLetter() {

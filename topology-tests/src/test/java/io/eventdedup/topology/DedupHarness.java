@@ -48,6 +48,7 @@ import java.util.stream.Stream;
 /**
  * A {@link TopologyTestDriver} over the real topology with the shipped {@code telemetry} and {@code webhooks} sources plus a JSON
  * source {@code hooks}, a private {@code mock://} registry scope, and helpers to encode events and read the three destinations.
+ * Suites get one per test from {@link DedupHarnessExtension}.
  */
 final class DedupHarness implements AutoCloseable {
     static final long T0 = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
@@ -64,6 +65,7 @@ final class DedupHarness implements AutoCloseable {
     private final Instant wallClock;
     private Map<String, String> streamsOverrides = Map.of();
     private TopologyTestDriver driver;
+    private boolean closed;
 
     DedupHarness(Path stateDir) {
         this(stateDir, Instant.ofEpochMilli(T0).plus(Duration.ofDays(30)), Map.of());
@@ -182,15 +184,18 @@ final class DedupHarness implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) return;
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) Files.delete(p);
         }
     }
 
+    /** Closes the driver and drops the registry scope; closing again does nothing (the extension closes what a test left open). */
     @Override
     public void close() {
+        if (closed) return;
+        closed = true;
         driver.close();
         MockSchemaRegistry.drop(scope);
     }

@@ -2,12 +2,10 @@ package io.eventdedup.topology;
 
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
@@ -19,22 +17,16 @@ import static io.eventdedup.topology.Events.json;
 import static io.eventdedup.topology.Events.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** DESIGN §2: the idempotency key from a header, a field or the fingerprint, first hit wins; volatile fields are ignored. */
+/** docs/design.md §2 (The dedup key): the idempotency key from a header, a field or the fingerprint, first hit wins; volatile fields are ignored. */
+@ExtendWith(DedupHarnessExtension.class)
 class KeyRulesTest {
-    @TempDir
-    Path stateDir;
     DedupHarness h;
     TestInputTopic<byte[], byte[]> hooks;
 
     @BeforeEach
-    void open() {
-        h = new DedupHarness(stateDir);
+    void open(DedupHarness h) {
+        this.h = h;
         hooks = h.input("hooks.in");
-    }
-
-    @AfterEach
-    void close() {
-        h.close();
     }
 
     private void send(String json, String... headerKv) {

@@ -3,12 +3,10 @@ package io.eventdedup.topology;
 import io.eventdedup.schemas.DuplicateDetected;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
@@ -21,24 +19,18 @@ import static io.eventdedup.topology.Events.telemetry;
 import static io.eventdedup.topology.Events.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** DESIGN §4: UNIQUE and DUPLICATE, and the TTL boundary between them. */
+/** docs/design.md §5 (Outcomes) and §3 (the lookup): UNIQUE and DUPLICATE, and the TTL boundary between them. */
+@ExtendWith(DedupHarnessExtension.class)
 class OutcomesTest {
-    @TempDir
-    Path stateDir;
     DedupHarness h;
     TestInputTopic<byte[], byte[]> telemetryIn;
     long ttl;
 
     @BeforeEach
-    void open() {
-        h = new DedupHarness(stateDir);
+    void open(DedupHarness h) {
+        this.h = h;
         telemetryIn = h.input("telemetry.events");
         ttl = h.source("telemetry").ttlDuration().toMillis();
-    }
-
-    @AfterEach
-    void close() {
-        h.close();
     }
 
     @Test

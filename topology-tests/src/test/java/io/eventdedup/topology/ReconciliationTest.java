@@ -1,12 +1,10 @@
 package io.eventdedup.topology;
 
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,20 +22,14 @@ import static io.eventdedup.topology.Events.json;
 import static io.eventdedup.topology.Events.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** DESIGN §4: every input record ends in exactly one outcome, and the counts reconcile on a mixed batch. */
+/** docs/design.md §5 (Outcomes, the ledger): every input record ends in exactly one outcome, and the counts reconcile on a mixed batch. */
+@ExtendWith(DedupHarnessExtension.class)
 class ReconciliationTest {
-    @TempDir
-    Path stateDir;
     DedupHarness h;
 
     @BeforeEach
-    void open() {
-        h = new DedupHarness(stateDir);
-    }
-
-    @AfterEach
-    void close() {
-        h.close();
+    void open(DedupHarness h) {
+        this.h = h;
     }
 
     @Test

@@ -2,12 +2,10 @@ package io.eventdedup.topology;
 
 import io.eventdedup.config.StreamsProperties;
 import org.apache.kafka.streams.TopologyDescription;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Properties;
@@ -19,20 +17,14 @@ import static io.eventdedup.topology.Events.json;
 import static io.eventdedup.topology.Events.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** DESIGN §5: duplicates are caught across input partitions (through the repartition by dedup key) and state survives restarts. */
+/** docs/design.md §6 (Guarantees): duplicates are caught across input partitions (through the repartition by dedup key) and state survives restarts. */
+@ExtendWith(DedupHarnessExtension.class)
 class RepartitionAndStateTest {
-    @TempDir
-    Path stateDir;
     DedupHarness h;
 
     @BeforeEach
-    void open() {
-        h = new DedupHarness(stateDir);
-    }
-
-    @AfterEach
-    void close() {
-        h.close();
+    void open(DedupHarness h) {
+        this.h = h;
     }
 
     @Test
@@ -49,7 +41,7 @@ class RepartitionAndStateTest {
 
     @Test
     void everySourceIsRepartitionedByDedupKeyThroughAnExplicitlyNamedTopicIntoItsOwnStore() {
-        Properties props = StreamsProperties.build(DedupHarness.APP_ID, "unused:9092", stateDir.toString(), Map.of());
+        Properties props = StreamsProperties.build(DedupHarness.APP_ID, "unused:9092", h.stateDir.toString(), Map.of());
         TopologyDescription d = new DedupTopology(h.config, h.registry, DedupObserver.NONE).build(props).describe();
         Set<String> nodes = new HashSet<>();
         Set<String> repartitionTopics = new HashSet<>();
@@ -68,10 +60,8 @@ class RepartitionAndStateTest {
     }
 
     @Test
-    void aSourceWhoseProducersKeyByTheDedupKeySkipsTheRepartition() throws Exception {
-        h.close();
-        h = new DedupHarness(stateDir.resolve("prekeyed"), java.time.Instant.ofEpochMilli(T0).plusSeconds(86_400),
-                Map.of("source.hooks.producers-key-by-dedup-key", "true"));
+    void aSourceWhoseProducersKeyByTheDedupKeySkipsTheRepartition(DedupHarnessExtension.Harnesses harnesses) throws Exception {
+        h = harnesses.open(java.time.Instant.ofEpochMilli(T0).plusSeconds(86_400), Map.of("source.hooks.producers-key-by-dedup-key", "true"));
         h.input("hooks.in").pipeInput(null, json("{\"id\":\"x\",\"tenant\":\"t\"}"), T0);
         h.input("hooks.in").pipeInput(null, json("{\"id\":\"x\",\"tenant\":\"t\"}"), T0 + 1);
         assertThat(h.drain("hooks.out")).hasSize(1);

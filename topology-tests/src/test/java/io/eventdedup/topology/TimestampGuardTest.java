@@ -1,11 +1,10 @@
 package io.eventdedup.topology;
 
 import org.apache.kafka.streams.TestInputTopic;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -15,20 +14,20 @@ import static io.eventdedup.topology.DedupHarness.T0;
 import static io.eventdedup.topology.Events.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** DESIGN §5: record timestamps are untrusted; a wrong clock must not make the store forget keys. */
+/** docs/design.md §4 (The dedup clock): record timestamps are untrusted; a wrong clock must not make the store forget keys. */
+@ExtendWith(DedupHarnessExtension.class)
 class TimestampGuardTest {
-    @TempDir
-    Path stateDir;
+    DedupHarnessExtension.Harnesses harnesses;
     DedupHarness h;
 
-    @AfterEach
-    void close() {
-        h.close();
+    @BeforeEach
+    void open(DedupHarnessExtension.Harnesses harnesses) {
+        this.harnesses = harnesses;
     }
 
     @Test
     void aTimestampFarInTheFutureCannotExpireTheKeysOfEveryoneElse() {
-        h = new DedupHarness(stateDir, Instant.ofEpochMilli(T0), Map.of()); // wall clock = T0
+        h = harnesses.open(Instant.ofEpochMilli(T0), Map.of()); // wall clock = T0
         TestInputTopic<byte[], byte[]> in = h.input("telemetry.events");
         in.pipeInput(null, h.avro(telemetry("e-1", "acme", 1, 0.5)), T0);
         in.pipeInput(null, h.avro(telemetry("rogue", "acme", 1, 0.5)), T0 + Duration.ofDays(365).toMillis()); // a producer clock a year ahead
@@ -40,7 +39,7 @@ class TimestampGuardTest {
 
     @Test
     void aRecordOlderThanTheTtlBehindTheNewestIsStillRememberedForAFullTtl() {
-        h = new DedupHarness(stateDir);
+        h = harnesses.open();
         TestInputTopic<byte[], byte[]> in = h.input("telemetry.events");
         long ttl = h.source("telemetry").ttlDuration().toMillis();
         in.pipeInput(null, h.avro(telemetry("now", "acme", 1, 0.5)), T0 + 10 * ttl);

@@ -3,7 +3,7 @@ package io.eventdedup.config;
 import java.util.Locale;
 
 /**
- * One step of a source's idempotency-key resolution (DESIGN §2), tried in configured order, first hit wins.
+ * One step of a source's idempotency-key resolution (docs/design.md §2), tried in configured order, first hit wins.
  * Written in config as {@code header:NAME}, {@code field:PATH} or {@code fingerprint}.
  */
 public sealed interface KeyRule permits KeyRule.Header, KeyRule.Field, KeyRule.Fingerprint {

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The product's own metrics (DESIGN §7), fed by the topology through {@link DedupObserver} and read by Prometheus. The exported
+ * The product's own metrics (docs/design.md §9), fed by the topology through {@link DedupObserver} and read by Prometheus. The exported
  * names are a contract of dashboards and alert rules:
  *
  * <pre>

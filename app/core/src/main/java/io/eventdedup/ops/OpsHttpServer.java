@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The operations endpoint (DESIGN §7), on the JDK's built-in HTTP server:
+ * The operations endpoint (docs/design.md §9), on the JDK's built-in HTTP server:
  *
  * <pre>
  * GET /health/live   200 {"status":"UP"} while the process is up

@@ -18,7 +18,7 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 import java.time.Instant;
 
 /**
- * The dedup check (DESIGN §3–4): looks the store key up in the source's window store over the last TTL and decides UNIQUE,
+ * The dedup check (docs/design.md §3–5; the clock is §4): looks the store key up in the source's window store over the last TTL and decides UNIQUE,
  * DUPLICATE or PAYLOAD_MISMATCH. Store write and forward happen in the same exactly-once transaction.
  *
  * <p><b>Time.</b> The dedup clock is the record timestamp, with two guards because timestamps are untrusted input: a timestamp

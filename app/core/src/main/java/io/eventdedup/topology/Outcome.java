@@ -1,6 +1,6 @@
 package io.eventdedup.topology;
 
-/** DESIGN §4: every input record ends in exactly one of these. */
+/** docs/design.md §5: every input record ends in exactly one of these. */
 public enum Outcome {
     UNIQUE, DUPLICATE, PAYLOAD_MISMATCH, INVALID;
 

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * A sender's retry schedule: {@code n} retries, initial backoff {@code b}, multiplier {@code m},
- * backoff cap {@code c}, jitter fraction {@code j}. Its horizon is the R term of DESIGN §3:
+ * backoff cap {@code c}, jitter fraction {@code j}. Its horizon is the R term of docs/design.md §3:
  * {@code R = (1 + j) · Σ_{i=0}^{n-1} min(b·m^i, c)}.
  */
 public record BackoffSchedule(int retries, Duration initialBackoff, double multiplier, Duration maxBackoff, double jitter) {

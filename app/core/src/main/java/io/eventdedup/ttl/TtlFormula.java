@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The TTL of a source's dedup store, DESIGN §3: {@code TTL = R + k·L + B}.
+ * The TTL of a source's dedup store, docs/design.md §3: {@code TTL = R + k·L + B}.
  *
  * <p>R is either given directly or derived from the sender's {@link BackoffSchedule}.
  */

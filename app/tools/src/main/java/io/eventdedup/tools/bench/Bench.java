@@ -170,147 +170,210 @@ public final class Bench {
     public BenchReport run() throws Exception {
         double[] loadAtStart = MachineInfo.loadAverage();
         MachineInfo machine = MachineInfo.current();
-        String tag = Long.toString(System.currentTimeMillis(), 36);
-        Topics topics = new Topics("bench-" + tag + ".");
-        String scope = "bench-" + ProcessHandle.current().pid() + "-" + tag;
-        Path stateRoot = options.stateDir().orElse(null);
-        boolean tempState = stateRoot == null;
-        if (tempState) stateRoot = Files.createTempDirectory("event-dedup-bench");
-        EmbeddedKafkaCluster kafka = null;
-        try {
-            String bootstrap;
-            String broker;
+        try (Session s = Session.open(options, this::say)) {
+            createTopics(s.admin, s.topics);
+            if (options.warmupEvents() > 0) warmUp(s);
+            Input main = preload(s, s.topics, profile(options), s.dedupConfig, String.format(Locale.ROOT,
+                    "pre-loading %,d logical events into %s (%d partitions)...", options.events(), s.topics.telemetryIn(), options.partitions()));
+            BenchReport.Workload workload = describe(s, main);
+            BenchReport.Throughput ceiling = runCeiling(s.admin, s.config("ceiling", s.topics, "ceiling", Map.of()), s.topics, main.records());
+            BenchReport.Throughput plumbing = runPlumbing(s.admin, s.config("plumbing", s.topics, "plumbing", Map.of()), s.dedupConfig,
+                    s.topics, main.records());
+            DedupPhases dedup = runDedupPhases(s, main, ceiling);
+            return new BenchReport(new BenchReport.Conditions(machine, loadAtStart, MachineInfo.loadAverage(), s.broker), workload,
+                    new BenchReport.Throughputs(ceiling, plumbing, dedup.main().throughput(), dedup.prekeyed(), dedup.main().outcomes()),
+                    dedup.latencies(), dedup.store(), dedup.memory(), dedup.reconciliation());
+        }
+    }
+
+    /**
+     * What one run shares across its phases: a fresh topic prefix and registry scope, the state root, the broker (in-process
+     * unless {@code --bootstrap}), the client settings of event-dedup's configuration and one admin client. Closing it stops
+     * the in-process broker, drops the registry scope and deletes a temporary state root.
+     */
+    private static final class Session implements AutoCloseable {
+        final BenchOptions options;
+        final String tag = Long.toString(System.currentTimeMillis(), 36);
+        final Topics topics = new Topics("bench-" + tag + ".");
+        final String scope = "bench-" + ProcessHandle.current().pid() + "-" + tag;
+        final Path stateRoot;
+        final boolean tempState;
+        EmbeddedKafkaCluster kafka;
+        String bootstrap;
+        String broker;
+        MockSchemaRegistry registry;
+        AppConfig dedupConfig;
+        Map<String, String> clientSettings;
+        Admin admin;
+
+        private Session(BenchOptions options) throws IOException {
+            this.options = options;
+            this.tempState = options.stateDir().isEmpty();
+            this.stateRoot = tempState ? Files.createTempDirectory("event-dedup-bench") : options.stateDir().get();
+        }
+
+        static Session open(BenchOptions options, java.util.function.Consumer<String> say) throws IOException {
+            Session s = new Session(options);
+            try {
+                s.connect(say);
+                return s;
+            } catch (RuntimeException | Error e) {
+                s.close();
+                throw e;
+            }
+        }
+
+        private void connect(java.util.function.Consumer<String> say) {
             if (options.bootstrap().isPresent()) {
                 bootstrap = options.bootstrap().get();
                 broker = "external " + bootstrap;
             } else {
-                say("starting a Kafka broker in this process...");
+                say.accept("starting a Kafka broker in this process...");
                 // Larger log segments: the run writes gigabytes; the default 8 MiB of the embedded broker would roll hundreds.
                 kafka = EmbeddedKafkaCluster.start(Map.of("log.segment.bytes", Integer.toString(256 << 20)));
                 bootstrap = kafka.bootstrapServers();
                 broker = "embedded (in-process KRaft, Kafka " + org.apache.kafka.common.utils.AppInfoParser.getVersion() + ")";
             }
-            MockSchemaRegistry registry = MockSchemaRegistry.forScope(scope);
-            AppConfig dedupConfig = appConfig(options, bootstrap, topics, "bench-" + tag + "-event-dedup", stateRoot.resolve("event-dedup"), scope);
-            AppConfig ceilingConfig = appConfig(options, bootstrap, topics, "bench-" + tag + "-ceiling", stateRoot.resolve("ceiling"), scope);
-            AppConfig plumbingConfig = appConfig(options, bootstrap, topics, "bench-" + tag + "-plumbing", stateRoot.resolve("plumbing"), scope);
-            Map<String, String> clientSettings = dedupConfig.kafka();
-            try (Admin admin = Admin.create(adminConfig(bootstrap, clientSettings))) {
-                createTopics(admin, topics);
-
-                // ---- warm-up (unmeasured) -------------------------------------------------------------------------------------
-                if (options.warmupEvents() > 0) warmUp(admin, bootstrap, clientSettings, registry, tag, scope, stateRoot);
-
-                // ---- pre-load ------------------------------------------------------------------------------------------------
-                LoadProfile profile = profile(options);
-                say(String.format(Locale.ROOT, "pre-loading %,d logical events into %s (%d partitions)...", profile.events(), topics.telemetryIn(), options.partitions()));
-                LoadLedger ledger;
-                try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(bootstrap, clientSettings, null))) {
-                    ledger = LoadGenerator.builder(profile, registry, producer)
-                            .telemetryTopic(topics.telemetryIn()).webhooksTopic(topics.webhooksIn()).build().generate();
-                }
-                double avgBytes = averageRecordBytes(bootstrap, clientSettings, topics.telemetryIn());
-                BenchReport.Workload workload = new BenchReport.Workload(ledger.logicalEvents(), ledger.in(), ledger.expectedUnique(),
-                        ledger.expectedDuplicates(), ledger.expectedMismatches(), ledger.expectedInvalid(), avgBytes, options.partitions(),
-                        options.tenants(), profile.duplicateRatio(), profile.mismatchShare(), profile.malformedShare(), profile.noKeyShare(),
-                        ledger.elapsed().toMillis() / 1000.0);
-                say(String.format(Locale.ROOT, "pre-loaded %,d records in %.1f s (%.0f B per record on average)", ledger.in(), workload.preloadSeconds(), avgBytes));
-
-                // ---- ceiling -------------------------------------------------------------------------------------------------
-                BenchReport.Throughput ceiling = runCeiling(admin, ceilingConfig, topics, ledger.in());
-
-                // ---- plumbing bound --------------------------------------------------------------------------------------------
-                BenchReport.Throughput plumbing = runPlumbing(admin, plumbingConfig, dedupConfig, topics, ledger.in());
-
-                // ---- event-dedup, throughput ---------------------------------------------------------------------------------
-                System.gc();
-                long heapBefore = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-                ResourceSampler sampler = new ResourceSampler(100).start();
-                BenchReport.Throughput dedup;
-                BenchReport.Outcomes outcomes;
-                say("event-dedup: processing the same input with the real application (exactly_once_v2)...");
-                DedupRun main = runDedup("event-dedup", admin, dedupConfig, topics, ledger.in());
-                dedup = main.throughput();
-                outcomes = main.outcomes();
-                StoreFootprint store = StoreFootprint.measure(Path.of(dedupConfig.stateDir(), dedupConfig.applicationId()),
-                        dedupConfig.sources().stream().map(SourceConfig::storeName).toList());
-                say(String.format(Locale.ROOT, "store: %,d bytes on disk for %,d keys: %.1f B per key (%d segments, %d SST files)",
-                        store.bytes(), store.entries(), store.bytesPerEntry(), store.segments(), store.sstFiles()));
-
-                // ---- event-dedup, pre-keyed input -----------------------------------------------------------------------------
-                Topics prekeyedTopics = new Topics(topics.prefix() + "prekeyed.");
-                AppConfig prekeyedConfig = appConfig(options, bootstrap, prekeyedTopics, "bench-" + tag + "-prekeyed-event-dedup",
-                        stateRoot.resolve("event-dedup-prekeyed"), scope, PREKEYED);
-                LoadProfile prekeyedProfile = prekeyedProfile(options);
-                createTopics(admin, prekeyedTopics.dedupTopics());
-                say(String.format(Locale.ROOT, "pre-loading %,d logical events partitioned by their dedup key into %s...", prekeyedProfile.events(),
-                        prekeyedTopics.telemetryIn()));
-                LoadLedger prekeyedLedger;
-                try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(bootstrap, clientSettings, null))) {
-                    prekeyedLedger = LoadGenerator.builder(prekeyedProfile, registry, producer)
-                            .telemetryTopic(prekeyedTopics.telemetryIn()).webhooksTopic(prekeyedTopics.webhooksIn()).build().generate();
-                }
-                say("event-dedup, pre-keyed: the same application and workload, input partitioned by the dedup key, no repartition...");
-                BenchReport.Throughput prekeyed = runDedup("event-dedup, pre-keyed", admin, prekeyedConfig, prekeyedTopics,
-                        prekeyedLedger.in()).throughput();
-
-                BenchReport.Reconciliation reconciliation = BenchReport.Reconciliation.skipped();
-                if (options.reconcile()) {
-                    BenchReport.Reconciliation a = reconcile("event-dedup", bootstrap, clientSettings, registry, topics, ledger);
-                    BenchReport.Reconciliation b = reconcile("event-dedup, pre-keyed", bootstrap, clientSettings, registry, prekeyedTopics, prekeyedLedger);
-                    List<String> failures = new ArrayList<>(a.failures());
-                    failures.addAll(b.failures());
-                    reconciliation = new BenchReport.Reconciliation(true, a.ok() && b.ok(), failures);
-                }
-
-                // ---- event-dedup, latency ------------------------------------------------------------------------------------
-                BenchReport.Latency latency = BenchReport.Latency.skipped();
-                BenchReport.Latency latencyAtHalfDedup = BenchReport.Latency.skipped();
-                BenchReport.Latency latencyPrekeyed = BenchReport.Latency.skipped();
-                if (!options.rateDuration().isZero()) {
-                    latency = runLatency(admin, dedupConfig, bootstrap, clientSettings, registry, topics, profile, ledger,
-                            "half the ceiling's throughput", ceiling.eventsPerSecond() / 2, 1);
-                    // Half the ceiling may be more than event-dedup can take at all; the same 50% utilisation of its own capacity
-                    // shows what it does when it is not overloaded.
-                    latencyAtHalfDedup = runLatency(admin, dedupConfig, bootstrap, clientSettings, registry, topics, profile, ledger,
-                            "half event-dedup's throughput", dedup.eventsPerSecond() / 2, 2);
-                    latencyPrekeyed = runLatency(admin, prekeyedConfig, bootstrap, clientSettings, registry, prekeyedTopics, prekeyedProfile,
-                            prekeyedLedger, "pre-keyed input, half its throughput", prekeyed.eventsPerSecond() / 2, 3);
-                }
-                sampler.close();
-                BenchReport.Memory memory = new BenchReport.Memory(Runtime.getRuntime().maxMemory(), heapBefore, sampler.peakHeapUsed(),
-                        sampler.peakHeapLive(), sampler.peakRocksDb(), dedupConfig.rocksDbMemoryBytes(), sampler.samples());
-                return new BenchReport(machine, loadAtStart, MachineInfo.loadAverage(), broker, workload, ceiling, plumbing, dedup, prekeyed, outcomes, latency,
-                        latencyAtHalfDedup, latencyPrekeyed, store, memory, reconciliation);
-            }
-        } finally {
-            if (kafka != null) kafka.close();
-            MockSchemaRegistry.drop(scope);
-            if (tempState) deleteTree(stateRoot);
+            registry = MockSchemaRegistry.forScope(scope);
+            dedupConfig = config("event-dedup", topics, "event-dedup", Map.of());
+            clientSettings = dedupConfig.kafka();
+            admin = Admin.create(adminConfig(bootstrap, clientSettings));
         }
+
+        /** The configuration of one application of this run: application id {@code bench-TAG-NAME}, state in {@code stateRoot/DIR}. */
+        AppConfig config(String name, Topics t, String stateSubdir, Map<String, String> extra) {
+            return appConfig(options, bootstrap, t, "bench-" + tag + "-" + name, stateRoot.resolve(stateSubdir), scope, extra);
+        }
+
+        KafkaProducer<byte[], byte[]> producer(Integer lingerMs) {
+            return new KafkaProducer<>(producerConfig(bootstrap, clientSettings, lingerMs));
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                if (admin != null) admin.close();
+            } finally {
+                if (kafka != null) kafka.close();
+                MockSchemaRegistry.drop(scope);
+                if (tempState) deleteTree(stateRoot);
+            }
+        }
+    }
+
+    /** A pre-loaded input: its topics, the profile that generated it, the configuration event-dedup reads it with, the ledger. */
+    private record Input(Topics topics, LoadProfile profile, AppConfig config, LoadLedger ledger) {
+        long records() {
+            return ledger.in();
+        }
+    }
+
+    /** What the event-dedup phases measured: the main run, its store, the pre-keyed run, reconciliation, latency and memory. */
+    private record DedupPhases(DedupRun main, StoreFootprint store, BenchReport.Throughput prekeyed,
+                               BenchReport.Reconciliation reconciliation, BenchReport.Latencies latencies, BenchReport.Memory memory) {}
+
+    /** Writes a whole workload into the input's topics, as fast as it can. */
+    private Input preload(Session s, Topics topics, LoadProfile profile, AppConfig config, String announcement) {
+        say(announcement);
+        try (KafkaProducer<byte[], byte[]> producer = s.producer(null)) {
+            return new Input(topics, profile, config, generate(s, profile, topics, producer));
+        }
+    }
+
+    private static LoadLedger generate(Session s, LoadProfile profile, Topics topics, KafkaProducer<byte[], byte[]> producer) {
+        return LoadGenerator.builder(profile, s.registry, producer)
+                .telemetryTopic(topics.telemetryIn()).webhooksTopic(topics.webhooksIn()).build().generate();
+    }
+
+    /** The workload as the report gives it: the ledger's counts, the profile's shares and the records' average size on the topic. */
+    private BenchReport.Workload describe(Session s, Input main) {
+        LoadLedger ledger = main.ledger();
+        LoadProfile profile = main.profile();
+        double avgBytes = averageRecordBytes(s.bootstrap, s.clientSettings, main.topics().telemetryIn());
+        BenchReport.Workload workload = new BenchReport.Workload(ledger.logicalEvents(), ledger.in(), ledger.expectedUnique(),
+                ledger.expectedDuplicates(), ledger.expectedMismatches(), ledger.expectedInvalid(), avgBytes, options.partitions(),
+                options.tenants(), profile.duplicateRatio(), profile.mismatchShare(), profile.malformedShare(), profile.noKeyShare(),
+                ledger.elapsed().toMillis() / 1000.0);
+        say(String.format(Locale.ROOT, "pre-loaded %,d records in %.1f s (%.0f B per record on average)", ledger.in(), workload.preloadSeconds(), avgBytes));
+        return workload;
+    }
+
+    /**
+     * Every phase of the real application, with heap and RocksDB memory sampled from its first start to the end: throughput and
+     * store footprint on the main input, throughput on pre-keyed input, reconciliation of both, then latency.
+     */
+    private DedupPhases runDedupPhases(Session s, Input main, BenchReport.Throughput ceiling) throws Exception {
+        System.gc();
+        long heapBefore = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        ResourceSampler sampler = new ResourceSampler(100).start();
+        say("event-dedup: processing the same input with the real application (exactly_once_v2)...");
+        DedupRun run = runDedup("event-dedup", s.admin, s.dedupConfig, s.topics, main.records());
+        StoreFootprint store = measureStore(s.dedupConfig);
+        Input prekeyedInput = preloadPrekeyed(s);
+        say("event-dedup, pre-keyed: the same application and workload, input partitioned by the dedup key, no repartition...");
+        BenchReport.Throughput prekeyed = runDedup("event-dedup, pre-keyed", s.admin, prekeyedInput.config(), prekeyedInput.topics(),
+                prekeyedInput.records()).throughput();
+        BenchReport.Reconciliation reconciliation = options.reconcile()
+                ? reconcileBoth(s, main, prekeyedInput) : BenchReport.Reconciliation.skipped();
+        BenchReport.Latencies latencies = options.rateDuration().isZero()
+                ? BenchReport.Latencies.skipped() : runLatencies(s, main, prekeyedInput, ceiling, run.throughput(), prekeyed);
+        sampler.close();
+        BenchReport.Memory memory = new BenchReport.Memory(Runtime.getRuntime().maxMemory(), heapBefore, sampler.peakHeapUsed(),
+                sampler.peakHeapLive(), sampler.peakRocksDb(), s.dedupConfig.rocksDbMemoryBytes(), sampler.samples());
+        return new DedupPhases(run, store, prekeyed, reconciliation, latencies, memory);
+    }
+
+    /** The stores' size on disk after the application closed cleanly. */
+    private StoreFootprint measureStore(AppConfig dedupConfig) throws IOException {
+        StoreFootprint store = StoreFootprint.measure(Path.of(dedupConfig.stateDir(), dedupConfig.applicationId()),
+                dedupConfig.sources().stream().map(SourceConfig::storeName).toList());
+        say(String.format(Locale.ROOT, "store: %,d bytes on disk for %,d keys: %.1f B per key (%d segments, %d SST files)",
+                store.bytes(), store.entries(), store.bytesPerEntry(), store.segments(), store.sstFiles()));
+        return store;
+    }
+
+    /** The same workload as its producers would send it partitioned by the dedup key, in topics of its own. */
+    private Input preloadPrekeyed(Session s) throws InterruptedException {
+        Topics topics = new Topics(s.topics.prefix() + "prekeyed.");
+        AppConfig config = s.config("prekeyed-event-dedup", topics, "event-dedup-prekeyed", PREKEYED);
+        LoadProfile profile = prekeyedProfile(options);
+        createTopics(s.admin, topics.dedupTopics());
+        return preload(s, topics, profile, config, String.format(Locale.ROOT,
+                "pre-loading %,d logical events partitioned by their dedup key into %s...", profile.events(), topics.telemetryIn()));
+    }
+
+    private BenchReport.Reconciliation reconcileBoth(Session s, Input main, Input prekeyed) {
+        BenchReport.Reconciliation a = reconcile(s, "event-dedup", main);
+        BenchReport.Reconciliation b = reconcile(s, "event-dedup, pre-keyed", prekeyed);
+        List<String> failures = new ArrayList<>(a.failures());
+        failures.addAll(b.failures());
+        return new BenchReport.Reconciliation(true, a.ok() && b.ok(), failures);
+    }
+
+    private BenchReport.Latencies runLatencies(Session s, Input main, Input prekeyedInput, BenchReport.Throughput ceiling,
+                                               BenchReport.Throughput dedup, BenchReport.Throughput prekeyed) throws Exception {
+        BenchReport.Latency atHalfCeiling = runLatency(s, main, "half the ceiling's throughput", ceiling.eventsPerSecond() / 2, 1);
+        // Half the ceiling may be more than event-dedup can take at all; the same 50% utilisation of its own capacity shows what
+        // it does when it is not overloaded.
+        BenchReport.Latency atHalfDedup = runLatency(s, main, "half event-dedup's throughput", dedup.eventsPerSecond() / 2, 2);
+        BenchReport.Latency prekeyedAtHalf = runLatency(s, prekeyedInput, "pre-keyed input, half its throughput", prekeyed.eventsPerSecond() / 2, 3);
+        return new BenchReport.Latencies(atHalfCeiling, atHalfDedup, prekeyedAtHalf);
     }
 
     /**
      * Both applications process a separate, smaller input first, unmeasured: the JIT compiles the broker's, the clients' and
      * the applications' hot code here rather than during whichever measured phase comes first.
      */
-    private void warmUp(Admin admin, String bootstrap, Map<String, String> clientSettings, MockSchemaRegistry registry, String tag,
-                        String scope, Path stateRoot) throws Exception {
-        Topics topics = new Topics("bench-" + tag + "-warmup.");
-        createTopics(admin, topics);
+    private void warmUp(Session s) throws Exception {
+        Topics topics = new Topics("bench-" + s.tag + "-warmup.");
+        createTopics(s.admin, topics);
         LoadProfile profile = profile(options).toBuilder().events(options.warmupEvents()).seed(options.seed() + 7).build();
-        say(String.format(Locale.ROOT, "warm-up (not measured): %,d logical events through both applications...", profile.events()));
-        LoadLedger ledger;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(bootstrap, clientSettings, null))) {
-            ledger = LoadGenerator.builder(profile, registry, producer)
-                    .telemetryTopic(topics.telemetryIn()).webhooksTopic(topics.webhooksIn()).build().generate();
-        }
-        runCeiling(admin, appConfig(options, bootstrap, topics, "bench-" + tag + "-warmup-ceiling", stateRoot.resolve("warmup-ceiling"), scope),
-                topics, ledger.in());
-        AppConfig dedupConfig = appConfig(options, bootstrap, topics, "bench-" + tag + "-warmup-event-dedup", stateRoot.resolve("warmup-event-dedup"), scope);
-        runPlumbing(admin, appConfig(options, bootstrap, topics, "bench-" + tag + "-warmup-plumbing", stateRoot.resolve("warmup-plumbing"), scope),
-                dedupConfig, topics, ledger.in());
-        runDedup("warm-up: event-dedup", admin, dedupConfig, topics, ledger.in());
+        AppConfig dedupConfig = s.config("warmup-event-dedup", topics, "warmup-event-dedup", Map.of());
+        Input input = preload(s, topics, profile, dedupConfig, String.format(Locale.ROOT,
+                "warm-up (not measured): %,d logical events through both applications...", profile.events()));
+        runCeiling(s.admin, s.config("warmup-ceiling", topics, "warmup-ceiling", Map.of()), topics, input.records());
+        runPlumbing(s.admin, s.config("warmup-plumbing", topics, "warmup-plumbing", Map.of()), dedupConfig, topics, input.records());
+        runDedup("warm-up: event-dedup", s.admin, dedupConfig, topics, input.records());
     }
 
     private BenchReport.Throughput runCeiling(Admin admin, AppConfig config, Topics topics, long records) throws Exception {
@@ -364,11 +427,7 @@ public final class Bench {
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (!done) throw new IllegalStateException("the " + phase + " application did not finish the input (state " + streams.state() + ")");
             double toRunning = runningAt[0] < 0 ? 0 : (runningAt[0] - t0) / 1e9;
-            BenchReport.Throughput t = new BenchReport.Throughput(records, seconds, toRunning, MachineInfo.loadAverage()[0],
-                    cpu.processCpuNanosSinceStart() / 1e9, CpuMeter.threadsCpuNanos(config.applicationId()) / 1e9);
-            say(String.format(Locale.ROOT, "%s: %,d records in %.1f s: %,.0f events/s (%.1f s to RUNNING); CPU per record %.1f us process, %.1f us app threads",
-                    phase, records, seconds, t.eventsPerSecond(), toRunning, t.processCpuMicrosPerRecord(), t.appCpuMicrosPerRecord()));
-            return t;
+            return measured(phase, records, seconds, toRunning, cpu, config, "");
         } finally {
             streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(60)).leaveGroup(true));
         }
@@ -386,17 +445,26 @@ public final class Bench {
             boolean done = watcher.await(POLL, PHASE_TIMEOUT, app::failed, progress(phase, records, t0));
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (!done) throw new IllegalStateException(phase + " did not finish the input (state " + app.state() + ")");
-            BenchReport.Throughput t = new BenchReport.Throughput(records, seconds, toRunning, MachineInfo.loadAverage()[0],
-                    cpu.processCpuNanosSinceStart() / 1e9, CpuMeter.threadsCpuNanos(config.applicationId()) / 1e9);
-            say(String.format(Locale.ROOT, "%s: %,d records in %.1f s: %,.0f events/s (%.1f s to RUNNING); CPU per record %.1f us process, %.1f us app threads; closing cleanly...",
-                    phase, records, seconds, t.eventsPerSecond(), toRunning, t.processCpuMicrosPerRecord(), t.appCpuMicrosPerRecord()));
+            BenchReport.Throughput t = measured(phase, records, seconds, toRunning, cpu, config, "; closing cleanly...");
             return new DedupRun(t, outcomes(app.meters()));
         }
     }
 
-    private BenchReport.Latency runLatency(Admin admin, AppConfig config, String bootstrap, Map<String, String> clientSettings,
-                                           MockSchemaRegistry registry, Topics topics, LoadProfile base, LoadLedger preload,
-                                           String basis, double offeredRate, int seedOffset) throws Exception {
+    /** One throughput phase's figures, said as one line (with {@code suffix}) and returned. */
+    private BenchReport.Throughput measured(String phase, long records, double seconds, double toRunning, CpuMeter cpu, AppConfig config,
+                                            String suffix) {
+        BenchReport.Throughput t = new BenchReport.Throughput(records, seconds, toRunning, MachineInfo.loadAverage()[0],
+                cpu.processCpuNanosSinceStart() / 1e9, CpuMeter.threadsCpuNanos(config.applicationId()) / 1e9);
+        say(String.format(Locale.ROOT, "%s: %,d records in %.1f s: %,.0f events/s (%.1f s to RUNNING); CPU per record %.1f us process, %.1f us app threads%s",
+                phase, records, seconds, t.eventsPerSecond(), toRunning, t.processCpuMicrosPerRecord(), t.appCpuMicrosPerRecord(), suffix));
+        return t;
+    }
+
+    private BenchReport.Latency runLatency(Session s, Input input, String basis, double offeredRate, int seedOffset) throws Exception {
+        AppConfig config = input.config();
+        Topics topics = input.topics();
+        LoadProfile base = input.profile();
+        LoadLedger preload = input.ledger();
         double recordsPerEvent = (double) preload.in() / Math.max(1, preload.logicalEvents());
         double seconds = options.rateDuration().toMillis() / 1000.0;
         long events = Math.max(1, Math.round(offeredRate * seconds / recordsPerEvent));
@@ -406,14 +474,13 @@ public final class Bench {
                 offeredRate, basis, seconds));
         try (DedupApplication app = DedupApplication.start(config)) {
             awaitRunning(app, System.nanoTime());
-            try (LatencyProbe probe = new LatencyProbe(bootstrap, clientSettings, List.of(topics.telemetryOut(), topics.webhooksOut()));
-                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(bootstrap, clientSettings, LATENCY_PRODUCER_LINGER_MS))) {
+            try (LatencyProbe probe = new LatencyProbe(s.bootstrap, s.clientSettings, List.of(topics.telemetryOut(), topics.webhooksOut()));
+                 KafkaProducer<byte[], byte[]> producer = s.producer(LATENCY_PRODUCER_LINGER_MS)) {
                 probe.start(System.currentTimeMillis() + options.warmup().toMillis());
-                LoadLedger ledger = LoadGenerator.builder(profile, registry, producer)
-                        .telemetryTopic(topics.telemetryIn()).webhooksTopic(topics.webhooksIn()).build().generate();
+                LoadLedger ledger = generate(s, profile, topics, producer);
                 double elapsed = ledger.elapsed().toMillis() / 1000.0;
                 double achieved = elapsed <= 0 ? 0 : ledger.in() / elapsed;
-                CommitWatcher watcher = CommitWatcher.of(admin, config.applicationId(), topics.inputs(), repartitionTopics(config));
+                CommitWatcher watcher = CommitWatcher.of(s.admin, config.applicationId(), topics.inputs(), repartitionTopics(config));
                 if (!watcher.await(POLL, Duration.ofMinutes(10), app::failed, null)) {
                     throw new IllegalStateException("event-dedup did not catch up with the latency phase's input (state " + app.state() + ")");
                 }
@@ -429,18 +496,18 @@ public final class Bench {
         }
     }
 
-    private BenchReport.Reconciliation reconcile(String phase, String bootstrap, Map<String, String> clientSettings, MockSchemaRegistry registry,
-                                                 Topics topics, LoadLedger ledger) {
+    private BenchReport.Reconciliation reconcile(Session s, String phase, Input input) {
+        Topics topics = input.topics();
         say("reconciling " + phase + "'s outputs with the load generator's ledger...");
-        Map<String, Object> consumer = new HashMap<>(clientSettings);
-        ReconciliationReport report = Reconciler.builder(bootstrap, registry)
+        Map<String, Object> consumer = new HashMap<>(s.clientSettings);
+        ReconciliationReport report = Reconciler.builder(s.bootstrap, s.registry)
                 .consumerConfig(consumer)
                 .outputTopic(EventSource.TELEMETRY, topics.telemetryOut())
                 .outputTopic(EventSource.WEBHOOKS, topics.webhooksOut())
                 .auditTopic(topics.audit())
                 .dlqTopic(topics.dlq())
                 .build()
-                .reconcile(ledger, Duration.ofMinutes(15));
+                .reconcile(input.ledger(), Duration.ofMinutes(15));
         List<String> failures = new ArrayList<>();
         report.failures().forEach(c -> failures.add(phase + ": " + c));
         if (!report.complete()) failures.add(phase + ": incomplete: not every record was read in time");

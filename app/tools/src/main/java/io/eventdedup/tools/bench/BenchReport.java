@@ -13,11 +13,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
-/** The figures of one bench run, as a table for people and as JSON for tools. Every field of the JSON is always present. */
-public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] loadAtEnd, String broker, Workload workload,
-                          Throughput ceiling, Throughput plumbing, Throughput dedup, Throughput prekeyed, Outcomes outcomes, Latency latency,
-                          Latency latencyAtHalfDedup, Latency latencyPrekeyed,
-                          StoreFootprint store, Memory memory, Reconciliation reconciliation) {
+/**
+ * The figures of one bench run, as a table for people and as JSON for tools. Every field of the JSON is always present.
+ *
+ * @param conditions where and under what load it ran
+ * @param workload   the pre-loaded input
+ * @param throughput the four throughput phases and event-dedup's outcomes
+ * @param latencies  the three latency phases
+ * @param store      event-dedup's stores on disk after the throughput phase
+ * @param memory     heap and RocksDB memory from the first event-dedup run to the end
+ */
+public record BenchReport(Conditions conditions, Workload workload, Throughputs throughput, Latencies latencies, StoreFootprint store,
+                          Memory memory, Reconciliation reconciliation) {
 
     /** Throughput target: event-dedup at least this share of the ceiling. */
     public static final double TARGET_RATIO = 0.8;
@@ -25,6 +32,33 @@ public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] lo
     public static final double TARGET_P99_MS = 150;
     /** On-disk bytes per stored key. */
     public static final double TARGET_BYTES_PER_KEY = 100;
+
+    /** The machine, the load average at start and end, and the broker the run used. */
+    public record Conditions(MachineInfo machine, double[] loadAtStart, double[] loadAtEnd, String broker) {}
+
+    /** The throughput phases, one after the other on the same input (pre-keyed: the same workload, partitioned by the dedup key). */
+    public record Throughputs(Throughput ceiling, Throughput plumbing, Throughput dedup, Throughput prekeyed, Outcomes outcomes) {}
+
+    /** The latency phases: at half the ceiling's throughput, at half event-dedup's, and pre-keyed at half its own. */
+    public record Latencies(Latency atHalfCeiling, Latency atHalfDedup, Latency prekeyed) {
+        static Latencies skipped() {
+            return new Latencies(Latency.skipped(), Latency.skipped(), Latency.skipped());
+        }
+    }
+
+    public MachineInfo machine() { return conditions.machine(); }
+    public double[] loadAtStart() { return conditions.loadAtStart(); }
+    public double[] loadAtEnd() { return conditions.loadAtEnd(); }
+    public String broker() { return conditions.broker(); }
+    public Throughput ceiling() { return throughput.ceiling(); }
+    public Throughput plumbing() { return throughput.plumbing(); }
+    public Throughput dedup() { return throughput.dedup(); }
+    public Throughput prekeyed() { return throughput.prekeyed(); }
+    public Outcomes outcomes() { return throughput.outcomes(); }
+    /** The latency phase with a target: at half the ceiling's throughput. */
+    public Latency latency() { return latencies.atHalfCeiling(); }
+    public Latency latencyAtHalfDedup() { return latencies.atHalfDedup(); }
+    public Latency latencyPrekeyed() { return latencies.prekeyed(); }
 
     /** The pre-loaded input, as the load generator's ledger describes it. */
     public record Workload(long logicalEvents, long inputRecords, long expectedUnique, long expectedDuplicates, long expectedMismatches,
@@ -98,7 +132,7 @@ public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] lo
     }
 
     public double ratio() {
-        return share(dedup, ceiling);
+        return share(dedup(), ceiling());
     }
 
     /** Throughput of {@code a} over that of {@code b}; 0 when {@code b} processed nothing. */
@@ -108,17 +142,17 @@ public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] lo
 
     /** The plumbing bound (event-dedup's reads and writes, none of its logic) over the ceiling: the most the ratio can be. */
     public double plumbingRatio() {
-        return share(plumbing, ceiling);
+        return share(plumbing(), ceiling());
     }
 
     /** event-dedup over the plumbing bound: how much of what its reads and writes allow it reaches. */
     public double dedupOverPlumbing() {
-        return share(dedup, plumbing);
+        return share(dedup(), plumbing());
     }
 
     /** event-dedup on input its producers partitioned by the dedup key (no repartition hop) over the ceiling. */
     public double prekeyedRatio() {
-        return share(prekeyed, ceiling);
+        return share(prekeyed(), ceiling());
     }
 
     public boolean throughputMet() {
@@ -126,7 +160,7 @@ public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] lo
     }
 
     public boolean latencyMet() {
-        return latency.ran() && latency.steady().count() > 0 && latency.steady().p99() <= TARGET_P99_MS;
+        return latency().ran() && latency().steady().count() > 0 && latency().steady().p99() <= TARGET_P99_MS;
     }
 
     public boolean bytesPerKeyMet() {
@@ -137,17 +171,17 @@ public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] lo
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();
         ObjectNode mach = root.putObject("machine");
-        mach.put("processors", machine.processors());
-        mach.put("cpu_model", machine.cpuModel());
-        mach.put("mem_total_bytes", machine.memTotalBytes());
-        mach.put("java_version", machine.javaVersion());
-        mach.put("jvm", machine.jvm());
+        mach.put("processors", machine().processors());
+        mach.put("cpu_model", machine().cpuModel());
+        mach.put("mem_total_bytes", machine().memTotalBytes());
+        mach.put("java_version", machine().javaVersion());
+        mach.put("jvm", machine().jvm());
         ArrayNode args = mach.putArray("jvm_args");
-        machine.jvmArgs().forEach(args::add);
-        mach.put("heap_max_bytes", machine.heapMaxBytes());
-        load(mach.putArray("load_average_at_start"), loadAtStart);
-        load(mach.putArray("load_average_at_end"), loadAtEnd);
-        mach.put("broker", broker);
+        machine().jvmArgs().forEach(args::add);
+        mach.put("heap_max_bytes", machine().heapMaxBytes());
+        load(mach.putArray("load_average_at_start"), loadAtStart());
+        load(mach.putArray("load_average_at_end"), loadAtEnd());
+        mach.put("broker", broker());
 
         ObjectNode w = root.putObject("workload");
         w.put("source", "telemetry (Avro, shipped source config); webhooks source configured but idle");
@@ -170,29 +204,29 @@ public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] lo
         ObjectNode tp = root.putObject("throughput");
         tp.put("measured", "from start() until the consumer group committed the end of every input partition "
                 + "(and, for event-dedup, of every repartition-topic partition)");
-        throughput(tp.putObject("ceiling"), ceiling);
+        throughput(tp.putObject("ceiling"), ceiling());
         ObjectNode pl = tp.putObject("plumbing");
         pl.put("what", "event-dedup's reads and writes without its logic: re-key by a 16-byte hash, repartition, one changelogged "
                 + "window-store put, copy to output (2 reads, 3 writes per record)");
-        throughput(pl, plumbing);
-        throughput(tp.putObject("event_dedup"), dedup);
+        throughput(pl, plumbing());
+        throughput(tp.putObject("event_dedup"), dedup());
         tp.put("ratio", round(ratio(), 4));
         tp.put("plumbing_ratio", round(plumbingRatio(), 4));
         tp.put("event_dedup_over_plumbing", round(dedupOverPlumbing(), 4));
         ObjectNode pk = tp.putObject("event_dedup_prekeyed");
         pk.put("what", "the same application on the same workload sent partitioned by the dedup key "
                 + "(source.telemetry.producers-key-by-dedup-key=true: no repartition hop); its own pre-loaded input");
-        throughput(pk, prekeyed);
+        throughput(pk, prekeyed());
         tp.put("prekeyed_ratio", round(prekeyedRatio(), 4));
         ObjectNode o = tp.putObject("event_dedup_outcomes");
-        o.put("unique", outcomes.unique());
-        o.put("duplicate", outcomes.duplicate());
-        o.put("payload_mismatch", outcomes.mismatch());
-        o.put("invalid", outcomes.invalid());
+        o.put("unique", outcomes().unique());
+        o.put("duplicate", outcomes().duplicate());
+        o.put("payload_mismatch", outcomes().mismatch());
+        o.put("invalid", outcomes().invalid());
 
-        latency(root.putObject("latency"), latency);
-        latency(root.putObject("latency_at_half_event_dedup_throughput"), latencyAtHalfDedup);
-        latency(root.putObject("latency_prekeyed_at_half_its_throughput"), latencyPrekeyed);
+        latency(root.putObject("latency"), latency());
+        latency(root.putObject("latency_at_half_event_dedup_throughput"), latencyAtHalfDedup());
+        latency(root.putObject("latency_prekeyed_at_half_its_throughput"), latencyPrekeyed());
 
         ObjectNode s = root.putObject("store");
         s.put("bytes_on_disk", store.bytes());
@@ -220,7 +254,7 @@ public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] lo
 
         ObjectNode t = root.putObject("targets");
         target(t.putObject("throughput_ratio"), round(ratio(), 4), ">=", TARGET_RATIO, throughputMet());
-        target(t.putObject("p99_latency_ms"), latency.steady().p99(), "<=", TARGET_P99_MS, latencyMet());
+        target(t.putObject("p99_latency_ms"), latency().steady().p99(), "<=", TARGET_P99_MS, latencyMet());
         target(t.putObject("bytes_per_key"), round(store.bytesPerEntry()), "<=", TARGET_BYTES_PER_KEY, bytesPerKeyMet());
         ObjectNode rocks = t.putObject("rocksdb_memory_bytes");
         rocks.put("value", memory.rocksDbPeakBytes());
@@ -242,8 +276,8 @@ public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] lo
     public String table() {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "machine: %d cpus (%s), %s RAM, Java %s; load average %s at start, %s at end; broker %s%n",
-                machine.processors(), machine.cpuModel(), mib(machine.memTotalBytes()), machine.javaVersion(), loadText(loadAtStart),
-                loadText(loadAtEnd), broker));
+                machine().processors(), machine().cpuModel(), mib(machine().memTotalBytes()), machine().javaVersion(), loadText(loadAtStart()),
+                loadText(loadAtEnd()), broker()));
         b.append(String.format(Locale.ROOT, "input: %,d records (%,d logical events, %.0f B avg, %.1f%% duplicates), %d partitions, %,d tenants%n",
                 workload.inputRecords(), workload.logicalEvents(), workload.avgRecordBytes(),
                 workload.inputRecords() == 0 ? 0 : 100.0 * workload.expectedDuplicates() / workload.inputRecords(), workload.partitions(), workload.tenants()));
@@ -251,23 +285,23 @@ public record BenchReport(MachineInfo machine, double[] loadAtStart, double[] lo
         b.append(String.format(line));
         b.append(String.format("| %-48s | %26s | %10s | %-3s |%n", "figure", "value", "target", "met"));
         b.append(String.format(line));
-        row(b, "ceiling throughput (events/s)", fmt(ceiling.eventsPerSecond(), 0), "", "");
-        row(b, "plumbing throughput (events/s)", fmt(plumbing.eventsPerSecond(), 0), "", "");
-        row(b, "event-dedup throughput (events/s)", fmt(dedup.eventsPerSecond(), 0), "", "");
+        row(b, "ceiling throughput (events/s)", fmt(ceiling().eventsPerSecond(), 0), "", "");
+        row(b, "plumbing throughput (events/s)", fmt(plumbing().eventsPerSecond(), 0), "", "");
+        row(b, "event-dedup throughput (events/s)", fmt(dedup().eventsPerSecond(), 0), "", "");
         row(b, "ratio event-dedup / ceiling", fmt(ratio(), 3), ">= " + TARGET_RATIO, yes(throughputMet()));
         row(b, "  bound: plumbing / ceiling", fmt(plumbingRatio(), 3), "", "");
         row(b, "  event-dedup / plumbing", fmt(dedupOverPlumbing(), 3), "", "");
-        row(b, "event-dedup, pre-keyed input (events/s)", fmt(prekeyed.eventsPerSecond(), 0), "", "");
+        row(b, "event-dedup, pre-keyed input (events/s)", fmt(prekeyed().eventsPerSecond(), 0), "", "");
         row(b, "  ratio pre-keyed / ceiling", fmt(prekeyedRatio(), 3), "", "");
-        row(b, "  after RUNNING: ceiling / plumbing / dedup", fmt(ceiling.eventsPerSecondAfterRunning(), 0) + " / "
-                + fmt(plumbing.eventsPerSecondAfterRunning(), 0) + " / " + fmt(dedup.eventsPerSecondAfterRunning(), 0), "", "");
-        row(b, "  CPU us/rec, process: ceil / plumb / dedup", fmt(ceiling.processCpuMicrosPerRecord(), 1) + " / "
-                + fmt(plumbing.processCpuMicrosPerRecord(), 1) + " / " + fmt(dedup.processCpuMicrosPerRecord(), 1), "", "");
-        row(b, "  CPU us/rec, app threads: ceil / plumb / dedup", fmt(ceiling.appCpuMicrosPerRecord(), 1) + " / "
-                + fmt(plumbing.appCpuMicrosPerRecord(), 1) + " / " + fmt(dedup.appCpuMicrosPerRecord(), 1), "", "");
-        latencyRows(b, "at 1/2 ceiling", latency, true);
-        latencyRows(b, "at 1/2 event-dedup", latencyAtHalfDedup, false);
-        latencyRows(b, "pre-keyed at 1/2", latencyPrekeyed, false);
+        row(b, "  after RUNNING: ceiling / plumbing / dedup", fmt(ceiling().eventsPerSecondAfterRunning(), 0) + " / "
+                + fmt(plumbing().eventsPerSecondAfterRunning(), 0) + " / " + fmt(dedup().eventsPerSecondAfterRunning(), 0), "", "");
+        row(b, "  CPU us/rec, process: ceil / plumb / dedup", fmt(ceiling().processCpuMicrosPerRecord(), 1) + " / "
+                + fmt(plumbing().processCpuMicrosPerRecord(), 1) + " / " + fmt(dedup().processCpuMicrosPerRecord(), 1), "", "");
+        row(b, "  CPU us/rec, app threads: ceil / plumb / dedup", fmt(ceiling().appCpuMicrosPerRecord(), 1) + " / "
+                + fmt(plumbing().appCpuMicrosPerRecord(), 1) + " / " + fmt(dedup().appCpuMicrosPerRecord(), 1), "", "");
+        latencyRows(b, "at 1/2 ceiling", latency(), true);
+        latencyRows(b, "at 1/2 event-dedup", latencyAtHalfDedup(), false);
+        latencyRows(b, "pre-keyed at 1/2", latencyPrekeyed(), false);
         row(b, "store bytes on disk / stored keys", mib(store.bytes()) + " / " + String.format(Locale.ROOT, "%,d", store.entries()), "", "");
         row(b, "bytes per stored key", fmt(store.bytesPerEntry(), 1), "<= " + (int) TARGET_BYTES_PER_KEY, yes(bytesPerKeyMet()));
         row(b, "peak RocksDB memory / budget", mib(memory.rocksDbPeakBytes()) + " / " + mib(memory.rocksDbBudgetBytes()), "<= budget", yes(memory.rocksDbWithinBudget()));

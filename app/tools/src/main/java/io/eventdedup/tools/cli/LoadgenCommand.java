@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -37,6 +38,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
 
 /** Sends a realistic at-least-once workload to a Kafka cluster and, on request, checks what event-dedup made of it. */
 @Command(name = "loadgen", mixinStandardHelpOptions = true, sortOptions = false,
@@ -144,22 +146,59 @@ public final class LoadgenCommand implements java.util.concurrent.Callable<Integ
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long theSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1L << 48);
-        LoadProfile profile;
-        Duration timeout;
+        LoadProfile profile = profile(theSeed);
+        Duration timeout = reconcileTimeout();
+        warnIfInProcessRegistry(err);
+        ClientProperties clients = clientProperties();
+        try (SchemaRegistry registry = registry()) {
+            String problem = checkInputTopics(clients.security());
+            if (problem != null) {
+                err.println(problem);
+                return 3;
+            }
+            Map<TopicPartition, Long> startAt = reconcile && !fromBeginning ? reconciler(registry, clients.consumer(), Map.of()).endOffsets() : Map.of();
+            out.printf("Sending %,d events (seed %d, run %s) to %s and %s at %s%n", profile.events(), theSeed, LoadGenerator.runId(theSeed),
+                    telemetryTopic, webhooksTopic, rate > 0 ? String.format("%,.0f records/s", rate) : "full speed");
+            Optional<LoadLedger> ledger = send(profile, registry, clients.producer(), out, err);
+            if (ledger.isEmpty()) return 3;
+            if (!reconcile) return 0;
+            return reconcile(registry, clients.consumer(), startAt, ledger.get(), timeout, out, err);
+        }
+    }
+
+    private LoadProfile profile(long theSeed) {
         try {
-            profile = LoadProfile.builder().events(events).ratePerSecond(rate).duplicateRatio(duplicateRatio).tenants(tenants)
+            return LoadProfile.builder().events(events).ratePerSecond(rate).duplicateRatio(duplicateRatio).tenants(tenants)
                     .tenantSkew(tenantSkew).webhookShare(webhookShare).mismatchShare(mismatchShare).malformedShare(malformedShare)
                     .seed(theSeed).build();
-            timeout = Durations.parse(reconcileTimeout);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    private Duration reconcileTimeout() {
+        try {
+            return Durations.parse(reconcileTimeout);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private void warnIfInProcessRegistry(PrintWriter err) {
         if (registryUrl.trim().toLowerCase(Locale.ROOT).startsWith("mock://")) {
             err.println("WARNING: --registry " + registryUrl + " is an in-memory registry inside this process. A separately running "
                     + "event-dedup cannot resolve the schema ids it hands out and will dead-letter every record as UNKNOWN_SCHEMA; "
                     + "give --registry http(s)://HOST:PORT, the registry event-dedup reads, for a real cluster.");
         }
+    }
 
+    /**
+     * The clients' settings: the producer's (the generator's defaults under {@code --producer-config}), the security ones among
+     * them (which the admin client and the reconciler's consumer use too), and the consumer's ({@code --consumer-config} over those).
+     */
+    private record ClientProperties(Map<String, Object> producer, Map<String, Object> security, Map<String, Object> consumer) {}
+
+    private ClientProperties clientProperties() {
         Map<String, Object> producerProps = LoadGenerator.producerConfig(bootstrap);
         producerProps.putAll(producerConfig);
         Map<String, Object> security = new LinkedHashMap<>();
@@ -168,80 +207,114 @@ public final class LoadgenCommand implements java.util.concurrent.Callable<Integ
         });
         Map<String, Object> consumerProps = new LinkedHashMap<>(security);
         consumerProps.putAll(consumerConfig);
+        return new ClientProperties(producerProps, security, consumerProps);
+    }
 
-        SchemaRegistry registry;
+    private SchemaRegistry registry() {
         try {
-            registry = SchemaRegistries.create(registryUrl, registrySettings());
+            return SchemaRegistries.create(registryUrl, registrySettings());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--registry: " + e.getMessage());
         }
-        try (registry) {
-            String problem = checkInputTopics(security);
-            if (problem != null) {
-                err.println(problem);
-                return 3;
-            }
-            Map<TopicPartition, Long> startAt = reconcile && !fromBeginning ? reconciler(registry, consumerProps, Map.of()).endOffsets() : Map.of();
-            out.printf("Sending %,d events (seed %d, run %s) to %s and %s at %s%n", profile.events(), theSeed, LoadGenerator.runId(theSeed),
-                    telemetryTopic, webhooksTopic, rate > 0 ? String.format("%,.0f records/s", rate) : "full speed");
+    }
 
-            // Ctrl-C stops the generator; the hook lets the records in hand be flushed and the ledger printed.
-            AtomicReference<LoadGenerator> running = new AtomicReference<>();
-            CountDownLatch finished = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                LoadGenerator g = running.get();
-                if (g != null) g.stop();
-                try {
-                    finished.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "loadgen-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            LoadLedger ledger;
-            try {
-                try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps)) {
-                    long started = System.nanoTime();
-                    long step = Math.max(1, profile.events() / 10);
-                    LoadGenerator generator = LoadGenerator.builder(profile, registry, producer)
-                            .telemetryTopic(telemetryTopic).webhooksTopic(webhooksTopic)
-                            .progress(n -> {
-                                if (n < profile.events()) {
-                                    double s = (System.nanoTime() - started) / 1e9;
-                                    err.printf("  %,d of %,d events sent (%,.0f events/s)%n", n, profile.events(), n / Math.max(s, 1e-3));
-                                }
-                            }, step)
-                            .build();
-                    running.set(generator);
-                    ledger = generator.generate();
-                } catch (LoadGenerationException e) {
-                    err.println("Sending failed: " + e.getMessage());
-                    out.println(e.ledger().render());
-                    return 3;
-                } catch (RegistryUnavailableException e) {
-                    err.println("The schema registry is unavailable: " + e.getMessage());
-                    return 3;
-                } catch (KafkaException e) {
-                    err.println("Sending failed: " + e.getMessage() + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
-                    return 3;
-                }
-                out.println(ledger.render());
-            } finally {
-                finished.countDown();
-                removeHook(hook);
+    /** Sends the workload and prints its ledger; empty when sending failed (said on {@code err}). Ctrl-C stops it early. */
+    private Optional<LoadLedger> send(LoadProfile profile, SchemaRegistry registry, Map<String, Object> producerProps, PrintWriter out,
+                                      PrintWriter err) {
+        StopOnShutdown stop = StopOnShutdown.install();
+        try {
+            Optional<LoadLedger> ledger = generate(profile, registry, producerProps, stop, out, err);
+            ledger.ifPresent(l -> out.println(l.render()));
+            return ledger;
+        } finally {
+            stop.remove();
+        }
+    }
+
+    private Optional<LoadLedger> generate(LoadProfile profile, SchemaRegistry registry, Map<String, Object> producerProps, StopOnShutdown stop,
+                                          PrintWriter out, PrintWriter err) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps)) {
+            LoadGenerator generator = LoadGenerator.builder(profile, registry, producer)
+                    .telemetryTopic(telemetryTopic).webhooksTopic(webhooksTopic)
+                    .progress(progressLine(profile, err), Math.max(1, profile.events() / 10))
+                    .build();
+            stop.watch(generator);
+            return Optional.of(generator.generate());
+        } catch (LoadGenerationException e) {
+            err.println("Sending failed: " + e.getMessage());
+            out.println(e.ledger().render());
+        } catch (RegistryUnavailableException e) {
+            err.println("The schema registry is unavailable: " + e.getMessage());
+        } catch (KafkaException e) {
+            err.println("Sending failed: " + e.getMessage() + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
+        }
+        return Optional.empty();
+    }
+
+    /** Every tenth of the run: events sent so far and the rate since now. */
+    private static LongConsumer progressLine(LoadProfile profile, PrintWriter err) {
+        long started = System.nanoTime();
+        return n -> {
+            if (n < profile.events()) {
+                double s = (System.nanoTime() - started) / 1e9;
+                err.printf("  %,d of %,d events sent (%,.0f events/s)%n", n, profile.events(), n / Math.max(s, 1e-3));
             }
-            if (!reconcile) return 0;
-            if (ledger.stoppedEarly()) err.println("The run was stopped early; reconciling what was sent.");
-            out.printf("Reconciling (up to %s)...%n", Durations.format(timeout));
-            ReconciliationReport report;
+        };
+    }
+
+    /** Exit status 0 when every record sent is accounted for, 1 otherwise; prints the report. */
+    private int reconcile(SchemaRegistry registry, Map<String, Object> consumerProps, Map<TopicPartition, Long> startAt, LoadLedger ledger,
+                          Duration timeout, PrintWriter out, PrintWriter err) {
+        if (ledger.stoppedEarly()) err.println("The run was stopped early; reconciling what was sent.");
+        out.printf("Reconciling (up to %s)...%n", Durations.format(timeout));
+        ReconciliationReport report;
+        try {
+            report = reconciler(registry, consumerProps, startAt).reconcile(ledger, timeout);
+        } catch (RegistryUnavailableException e) {
+            err.println("The schema registry became unavailable while reconciling: " + e.getMessage());
+            return 1;
+        }
+        out.println(report.render());
+        return report.ok() ? 0 : 1;
+    }
+
+    /**
+     * A shutdown hook that stops the generator it watches and waits (up to 30 s) until the run has finished, so that Ctrl-C still
+     * flushes the records in hand and prints the ledger.
+     */
+    private static final class StopOnShutdown {
+        private final AtomicReference<LoadGenerator> running = new AtomicReference<>();
+        private final CountDownLatch finished = new CountDownLatch(1);
+        private final Thread hook = new Thread(this::stopAndWait, "loadgen-shutdown");
+
+        static StopOnShutdown install() {
+            StopOnShutdown s = new StopOnShutdown();
+            Runtime.getRuntime().addShutdownHook(s.hook);
+            return s;
+        }
+
+        void watch(LoadGenerator generator) {
+            running.set(generator);
+        }
+
+        private void stopAndWait() {
+            LoadGenerator g = running.get();
+            if (g != null) g.stop();
             try {
-                report = reconciler(registry, consumerProps, startAt).reconcile(ledger, timeout);
-            } catch (RegistryUnavailableException e) {
-                err.println("The schema registry became unavailable while reconciling: " + e.getMessage());
-                return 1;
+                finished.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            out.println(report.render());
-            return report.ok() ? 0 : 1;
+        }
+
+        /** The run has finished: releases a waiting hook, and removes the hook unless the JVM is already running it. */
+        void remove() {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // The JVM is already running the hook.
+            }
         }
     }
 
@@ -284,14 +357,6 @@ public final class LoadgenCommand implements java.util.concurrent.Callable<Integ
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // The JVM is already running the hook.
         }
     }
 }

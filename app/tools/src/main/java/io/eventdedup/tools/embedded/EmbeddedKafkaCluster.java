@@ -153,13 +153,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
      * @throws KafkaException if the broker cannot be started; nothing is left behind then
      */
     public static EmbeddedKafkaCluster start(Map<String, String> brokerOverrides) {
-        Objects.requireNonNull(brokerOverrides, "brokerOverrides");
-        Set<String> refused = new TreeSet<>(brokerOverrides.keySet());
-        refused.retainAll(OWNED_BROKER_CONFIG);
-        if (!refused.isEmpty()) {
-            throw new IllegalArgumentException("The embedded Kafka broker decides " + refused
-                    + " itself; remove them from the overrides");
-        }
+        refuseOwnedSettings(brokerOverrides);
         long started = System.nanoTime();
         Path dataDirectory = null;
         List<ServerSocketChannel> sockets = new ArrayList<>();
@@ -171,71 +165,106 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             ServerSocketChannel brokerSocket = openLoopbackSocket(sockets);
             ServerSocketChannel controllerSocket = openLoopbackSocket(sockets);
             int brokerPort = brokerSocket.socket().getLocalPort();
-            int controllerPort = controllerSocket.socket().getLocalPort();
-
-            TestKitNodes nodes = new TestKitNodes.Builder()
-                    .setCombined(true)
-                    .setNumControllerNodes(1)
-                    .setNumBrokerNodes(1)
-                    .setBaseDirectory(dataDirectory)
-                    .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
-                    // The kit writes "localhost" here; our controller socket is on 127.0.0.1.
-                    .setPerServerProperties(Map.of(NODE_ID, Map.of(
-                            "controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort)))
-                    .build();
-            if (!nodes.isCombined(NODE_ID)) {
-                throw new IllegalStateException("the Kafka test kit no longer numbers its combined node "
-                        + NODE_ID + "; EmbeddedKafkaCluster needs updating");
-            }
-            String brokerListener = nodes.brokerListenerName().value();
-            String controllerListener = nodes.controllerListenerName().value();
-
-            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes)
-                    .setConfigProp("listeners", brokerListener + "://127.0.0.1:0,"
-                            + controllerListener + "://127.0.0.1:0");
-            DEFAULT_BROKER_CONFIG.forEach(builder::setConfigProp);
-            brokerOverrides.forEach(builder::setConfigProp);
-            preBind(builder, Map.of(brokerListener, brokerSocket, controllerListener, controllerSocket));
-
-            cluster = builder.build();
+            TestKitNodes nodes = singleCombinedNode(dataDirectory, controllerSocket.socket().getLocalPort());
+            cluster = configured(nodes, brokerOverrides, brokerSocket, controllerSocket).build();
             sockets.clear(); // the cluster owns them now, and closes them
-            long built = System.nanoTime();
-            cluster.format();
-            long formatted = System.nanoTime();
-            cluster.startup();
-            long startedUp = System.nanoTime();
-            cluster.waitForReadyBrokers();
-            long ready = System.nanoTime();
-            log.debug("Embedded Kafka phases: build {} ms, format {} ms, startup {} ms, broker ready {} ms",
-                    (built - started) / 1_000_000, (formatted - built) / 1_000_000,
-                    (startedUp - formatted) / 1_000_000, (ready - startedUp) / 1_000_000);
-
-            BrokerServer broker = cluster.brokers().get(NODE_ID);
-            int boundPort = broker.boundPort(nodes.brokerListenerName());
-            if (boundPort != brokerPort) {
-                throw new IllegalStateException("broker listens on port " + boundPort
-                        + " instead of its loopback socket's port " + brokerPort);
-            }
+            startAndAwaitReady(cluster, started);
+            checkBrokerPort(cluster, nodes, brokerPort);
             Duration startupTime = Duration.ofNanos(System.nanoTime() - started);
             String bootstrapServers = "127.0.0.1:" + brokerPort;
             log.info("Embedded Kafka {} broker ready at {} in {} ms (data in {})",
                     AppInfoParser.getVersion(), bootstrapServers, startupTime.toMillis(), dataDirectory);
             return new EmbeddedKafkaCluster(cluster, dataDirectory, bootstrapServers, startupTime);
         } catch (Exception | LinkageError e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            sockets.forEach(s -> Utils.closeQuietly(s, "loopback socket"));
-            if (cluster != null) {
-                try {
-                    cluster.close();
-                } catch (Exception closeFailure) {
-                    e.addSuppressed(closeFailure);
-                }
-            }
-            deleteQuietly(dataDirectory);
-            throw new KafkaException("Could not start the embedded Kafka broker: " + e, e);
+            throw cleanUpAfterFailedStart(e, sockets, cluster, dataDirectory);
         }
+    }
+
+    /** @throws IllegalArgumentException if an override touches what this class decides ({@link #OWNED_BROKER_CONFIG}) */
+    private static void refuseOwnedSettings(Map<String, String> brokerOverrides) {
+        Objects.requireNonNull(brokerOverrides, "brokerOverrides");
+        Set<String> refused = new TreeSet<>(brokerOverrides.keySet());
+        refused.retainAll(OWNED_BROKER_CONFIG);
+        if (!refused.isEmpty()) {
+            throw new IllegalArgumentException("The embedded Kafka broker decides " + refused
+                    + " itself; remove them from the overrides");
+        }
+    }
+
+    /** One combined broker + controller node, on the latest production metadata version, its quorum voter on our loopback socket. */
+    private static TestKitNodes singleCombinedNode(Path dataDirectory, int controllerPort) {
+        TestKitNodes nodes = new TestKitNodes.Builder()
+                .setCombined(true)
+                .setNumControllerNodes(1)
+                .setNumBrokerNodes(1)
+                .setBaseDirectory(dataDirectory)
+                .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
+                // The kit writes "localhost" here; our controller socket is on 127.0.0.1.
+                .setPerServerProperties(Map.of(NODE_ID, Map.of(
+                        "controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort)))
+                .build();
+        if (!nodes.isCombined(NODE_ID)) {
+            throw new IllegalStateException("the Kafka test kit no longer numbers its combined node "
+                    + NODE_ID + "; EmbeddedKafkaCluster needs updating");
+        }
+        return nodes;
+    }
+
+    /** The kit's builder: loopback listeners on our sockets, {@link #DEFAULT_BROKER_CONFIG}, then the caller's overrides. */
+    private static KafkaClusterTestKit.Builder configured(TestKitNodes nodes, Map<String, String> brokerOverrides,
+                                                         ServerSocketChannel brokerSocket, ServerSocketChannel controllerSocket)
+            throws ReflectiveOperationException, IOException {
+        String brokerListener = nodes.brokerListenerName().value();
+        String controllerListener = nodes.controllerListenerName().value();
+        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes)
+                .setConfigProp("listeners", brokerListener + "://127.0.0.1:0,"
+                        + controllerListener + "://127.0.0.1:0");
+        DEFAULT_BROKER_CONFIG.forEach(builder::setConfigProp);
+        brokerOverrides.forEach(builder::setConfigProp);
+        preBind(builder, Map.of(brokerListener, brokerSocket, controllerListener, controllerSocket));
+        return builder;
+    }
+
+    /** Formats the storage, starts the node and waits until the broker is ready; logs each phase's time at DEBUG. */
+    private static void startAndAwaitReady(KafkaClusterTestKit cluster, long started) throws Exception {
+        long built = System.nanoTime();
+        cluster.format();
+        long formatted = System.nanoTime();
+        cluster.startup();
+        long startedUp = System.nanoTime();
+        cluster.waitForReadyBrokers();
+        long ready = System.nanoTime();
+        log.debug("Embedded Kafka phases: build {} ms, format {} ms, startup {} ms, broker ready {} ms",
+                (built - started) / 1_000_000, (formatted - built) / 1_000_000,
+                (startedUp - formatted) / 1_000_000, (ready - startedUp) / 1_000_000);
+    }
+
+    /** The broker must listen on our loopback socket, not on one the kit opened itself. */
+    private static void checkBrokerPort(KafkaClusterTestKit cluster, TestKitNodes nodes, int brokerPort) {
+        BrokerServer broker = cluster.brokers().get(NODE_ID);
+        int boundPort = broker.boundPort(nodes.brokerListenerName());
+        if (boundPort != brokerPort) {
+            throw new IllegalStateException("broker listens on port " + boundPort
+                    + " instead of its loopback socket's port " + brokerPort);
+        }
+    }
+
+    /** Leaves nothing behind after a failed start (sockets, a half-started cluster, the data directory) and says why it failed. */
+    private static KafkaException cleanUpAfterFailedStart(Throwable e, List<ServerSocketChannel> sockets, KafkaClusterTestKit cluster,
+                                                          Path dataDirectory) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        sockets.forEach(s -> Utils.closeQuietly(s, "loopback socket"));
+        if (cluster != null) {
+            try {
+                cluster.close();
+            } catch (Exception closeFailure) {
+                e.addSuppressed(closeFailure);
+            }
+        }
+        deleteQuietly(dataDirectory);
+        return new KafkaException("Could not start the embedded Kafka broker: " + e, e);
     }
 
     private static ServerSocketChannel openLoopbackSocket(List<ServerSocketChannel> opened) throws IOException {

@@ -15,7 +15,6 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.utils.Utils;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -67,13 +66,6 @@ import java.util.function.LongConsumer;
 public final class LoadGenerator {
     public static final String DEFAULT_TELEMETRY_TOPIC = EventSource.TELEMETRY.defaultInputTopic();
     public static final String DEFAULT_WEBHOOKS_TOPIC = EventSource.WEBHOOKS.defaultInputTopic();
-
-    /** Events per storm block: the retry intensity changes from block to block. */
-    static final int STORM_BLOCK = 200;
-    /** One block in every group of this many, at a random place in the group, is a retry storm. */
-    static final int STORM_GROUP = 5;
-    /** In a storm block 4 times the mean share of events is retried, in the others a quarter of it: (4 + 4 · 1/4) / 5 = 1. */
-    static final double STORM_INTENSITY = 4.0;
 
     private final LoadProfile profile;
     private final SchemaRegistry registry;
@@ -176,19 +168,10 @@ public final class LoadGenerator {
     /** A record as sent, kept for verbatim replays. */
     private record Sent(String topic, int partition, byte[] key, byte[] value, Header[] headers, Tag tag) {}
 
-    private static final class Pending {
-        final long due;
-        final long order;
-        final EventPlan plan;
-        /** Index into the plan's retries; -1 for the payload-mismatch delivery. */
-        final int retry;
-
-        Pending(long due, long order, EventPlan plan, int retry) {
-            this.due = due;
-            this.order = order;
-            this.plan = plan;
-            this.retry = retry;
-        }
+    /** A redelivery of an event, due at a time; {@code order} keeps redeliveries due at the same time in the order they were planned. */
+    private record Pending(long due, long order, EventPlan plan, int retry) {
+        /** {@code retry}: index into the plan's retries; this value for the payload-mismatch delivery. */
+        static final int MISMATCH = -1;
     }
 
     private sealed interface Outgoing permits First, Malformed, ReplayBatch, Resend {}
@@ -201,50 +184,172 @@ public final class LoadGenerator {
 
     private record Resend(Sent sent) implements Outgoing {}
 
-    /** One execution of the workload. */
-    private final class Run implements Callback {
-        private final SplittableRandom stream = new SplittableRandom(profile.seed());
-        private final Zipf zipf = new Zipf(profile.tenants(), profile.tenantSkew());
-        private final String[] tenantNames = new String[profile.tenants()];
-        private final EnumMap<EventSource, Integer> partitions = new EnumMap<>(EventSource.class);
-        private final EnumMap<EventSource, Integer> schemaIds = new EnumMap<>(EventSource.class);
-        private final ArrayDeque<Outgoing> immediate = new ArrayDeque<>();
-        private final PriorityQueue<Pending> pending = new PriorityQueue<>((a, b) -> a.due != b.due ? Long.compare(a.due, b.due) : Long.compare(a.order, b.order));
-        private final Sent[] ring;
-        private final double meanRetriesPerRetriedEvent;
-        private final double replayProbability;
-        private final long retryHorizon = profile.retryHorizon().toMillis();
-        private final AtomicLong failures = new AtomicLong();
-        private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
-        private Payloads payloads;
-        private LoadLedger.Recorder recorder;
-        private int unknownSchemaId;
-        private int ringSize;
-        private int ringNext;
+    /** The redeliveries planned and not yet due, earliest first. */
+    private static final class Redeliveries {
+        private final PriorityQueue<Pending> queue =
+                new PriorityQueue<>((a, b) -> a.due() != b.due() ? Long.compare(a.due(), b.due()) : Long.compare(a.order(), b.order()));
         private long order;
-        private long sent;
-        private long events;
-        private final double stormRetryProbability;
-        private final double calmRetryProbability;
-        private double retryProbability;
-        private long stormBlock;
 
-        Run() {
-            int digits = Math.max(4, Integer.toString(profile.tenants()).length());
-            for (int i = 0; i < tenantNames.length; i++) tenantNames[i] = "tenant-" + pad(i + 1, digits);
-            meanRetriesPerRetriedEvent = LoadProfile.meanRetriesOfARetriedEvent(profile.maxRetries());
-            // The share of events retried, on average, for the profile's retries per event; storms get up to 4 times that and
-            // calm blocks the rest, so that the mean holds even when a storm retries every event.
-            double retried = meanRetriesPerRetriedEvent == 0 ? 0
-                    : profile.duplicateRatio() * (1 - profile.replayShare()) / meanRetriesPerRetriedEvent;
-            stormRetryProbability = Math.min(1, STORM_INTENSITY * retried);
-            calmRetryProbability = Math.min(1, Math.max(0, (STORM_GROUP * retried - stormRetryProbability) / (STORM_GROUP - 1)));
-            boolean replays = profile.duplicateRatio() > 0 && profile.replayShare() > 0;
-            ring = new Sent[replays ? profile.replayBatchSize() : 0];
-            replayProbability = replays ? profile.duplicateRatio() * profile.replayShare() / profile.replayBatchSize() : 0;
+        /** Every retry and the key reuse of an event whose first delivery was sent at {@code sentAt}. */
+        void planAll(EventPlan p, long sentAt) {
+            for (int i = 0; i < p.retryOffsets.length; i++) queue.add(new Pending(sentAt + p.retryOffsets[i], order++, p, i));
+            if (p.mismatchOffset >= 0) queue.add(new Pending(sentAt + p.mismatchOffset, order++, p, Pending.MISMATCH));
         }
 
-        LoadLedger execute() {
+        Pending next() {
+            return queue.peek();
+        }
+
+        void remove() {
+            queue.poll();
+        }
+
+        boolean isEmpty() {
+            return queue.isEmpty();
+        }
+    }
+
+    /** The last records sent, for replays: a ring of the profile's replay batch size (empty when the profile has no replays). */
+    private static final class ReplayRing {
+        private final Sent[] ring;
+        private int size;
+        private int next;
+
+        ReplayRing(int capacity) {
+            ring = new Sent[capacity];
+        }
+
+        void remember(String topic, int partition, byte[] key, byte[] value, Headers headers, Tag tag) {
+            if (ring.length == 0) return;
+            ring[next] = new Sent(topic, partition, key, value, headers.toArray(), tag);
+            next = (next + 1) % ring.length;
+            size++;
+        }
+
+        /** Puts the remembered records at the head of {@code queue}, oldest first, ahead of everything queued; false when there are none. */
+        boolean pushOnto(ArrayDeque<Outgoing> queue) {
+            int n = Math.min(size, ring.length);
+            for (int i = 0; i < n; i++) queue.addFirst(new Resend(ring[Math.floorMod(next - 1 - i, ring.length)]));
+            return n > 0;
+        }
+    }
+
+    /** Hands records to the producer without waiting, remembers them for replays, and counts what the producer reports failed. */
+    private final class Sender implements Callback {
+        private final ReplayRing ring;
+        private final AtomicLong failures = new AtomicLong();
+        private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
+        private long sent;
+
+        Sender(ReplayRing ring) {
+            this.ring = ring;
+        }
+
+        void send(EventSource source, int partition, long timestamp, byte[] key, byte[] value, Headers headers, Tag tag) {
+            send(topics.get(source), partition, timestamp, key, value, headers, tag);
+        }
+
+        void send(String topic, int partition, long timestamp, byte[] key, byte[] value, Headers headers, Tag tag) {
+            producer.send(new ProducerRecord<>(topic, partition, timestamp, key, value, headers), this);
+            ring.remember(topic, partition, key, value, headers, tag);
+            sent++;
+            recordsSent = sent;
+        }
+
+        long sent() {
+            return sent;
+        }
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception exception) {
+            if (exception != null) {
+                failures.incrementAndGet();
+                firstFailure.compareAndSet(null, exception);
+            }
+        }
+
+        /** @throws LoadGenerationException when the producer reported any failed send */
+        void throwIfAnyFailed(LoadLedger ledger) {
+            if (failures.get() > 0) {
+                throw new LoadGenerationException(failures.get() + " of " + sent + " records could not be sent; first failure: "
+                        + firstFailure.get(), firstFailure.get(), ledger);
+            }
+        }
+    }
+
+    /** The values of malformed records: broken on purpose, each in the way its {@link MalformedKind} names. */
+    private static final class MalformedValues {
+        private final Payloads payloads;
+        private final int unknownSchemaId;
+
+        MalformedValues(Payloads payloads, int unknownSchemaId) {
+            this.payloads = payloads;
+            this.unknownSchemaId = unknownSchemaId;
+        }
+
+        byte[] value(MalformedKind kind, SplittableRandom r, EventPlan base, long now) {
+            return switch (kind) {
+                case UNDECODABLE_BYTES -> undecodable(r, base, now);
+                case TRUNCATED_AVRO -> {
+                    byte[] valid = valueOf(payloads, base, 0, 1, now);
+                    yield Arrays.copyOf(valid, 6 + r.nextInt(valid.length - 6)); // the header and part of the body, never all of it
+                }
+                case UNKNOWN_SCHEMA_ID -> {
+                    byte[] v = valueOf(payloads, base, 0, 1, now);
+                    v[1] = (byte) (unknownSchemaId >>> 24);
+                    v[2] = (byte) (unknownSchemaId >>> 16);
+                    v[3] = (byte) (unknownSchemaId >>> 8);
+                    v[4] = (byte) unknownSchemaId;
+                    yield v;
+                }
+                case MISSING_TENANT, WEBHOOK_WITHOUT_KEY -> valueOf(payloads, base, 0, 1, now);
+            };
+        }
+
+        /** A JSON rendering of the event sent to an Avro topic by a misconfigured producer, or random bytes. */
+        private static byte[] undecodable(SplittableRandom r, EventPlan base, long now) {
+            if (r.nextBoolean()) {
+                String json = "{\"event_id\":\"" + base.eventId + "\",\"tenant_id\":\"" + base.tenant + "\",\"sent_at\":" + now
+                        + ",\"attempt\":1,\"note\":\"sent with the JSON serializer by mistake\"}";
+                return json.getBytes(StandardCharsets.UTF_8);
+            }
+            byte[] junk = new byte[16 + r.nextInt(200)];
+            for (int i = 0; i < junk.length; i++) junk[i] = (byte) r.nextInt(256);
+            junk[0] = (byte) (1 + r.nextInt(255)); // never the wire format's magic byte 0
+            return junk;
+        }
+    }
+
+    /** One delivery's value: the event's payload, {@code variant} 1 for the payload of a reused key, with its attempt number. */
+    private static byte[] valueOf(Payloads payloads, EventPlan p, int variant, int attempt, long now) {
+        return p.source == EventSource.TELEMETRY ? payloads.telemetry(p, variant, attempt, now) : payloads.webhook(p, variant, attempt, now);
+    }
+
+    /**
+     * One execution of the workload: decides what to send next (a queued record, a redelivery that is due, or a new event), paces
+     * it to the profile's rate, and records every send in the ledger.
+     */
+    private final class Run {
+        private final SplittableRandom stream = new SplittableRandom(profile.seed());
+        private final RetryStorms storms = new RetryStorms(profile);
+        private final double replayProbability;
+        private final EventPlanner planner;
+        private final Payloads payloads;
+        private final MalformedValues malformedValues;
+        private final Sender sender;
+        private final ArrayDeque<Outgoing> immediate = new ArrayDeque<>();
+        private final Redeliveries redeliveries = new Redeliveries();
+        private final long start;
+        private final LoadLedger.Recorder recorder;
+        private long nextSeq;
+        private long events;
+
+        Run() {
+            boolean replays = profile.duplicateRatio() > 0 && profile.replayShare() > 0;
+            sender = new Sender(new ReplayRing(replays ? profile.replayBatchSize() : 0));
+            replayProbability = replays ? profile.duplicateRatio() * profile.replayShare() / profile.replayBatchSize() : 0;
+            EnumMap<EventSource, Integer> partitions = new EnumMap<>(EventSource.class);
+            EnumMap<EventSource, Integer> schemaIds = new EnumMap<>(EventSource.class);
             for (EventSource s : EventSource.values()) {
                 String topic = topics.get(s);
                 Schema schema = s == EventSource.TELEMETRY ? Schema.TELEMETRY : Schema.WEBHOOK;
@@ -252,132 +357,99 @@ public final class LoadGenerator {
                 List<PartitionInfo> infos = producer.partitionsFor(topic);
                 partitions.put(s, infos == null || infos.isEmpty() ? 1 : infos.size());
             }
-            if (profile.malformedShare() > 0) unknownSchemaId = unusedSchemaId();
+            planner = new EventPlanner(profile, partitions, storms);
+            int unknownSchemaId = profile.malformedShare() > 0 ? unusedSchemaId() : 0;
             payloads = new Payloads(runId, schemaIds.get(EventSource.TELEMETRY), schemaIds.get(EventSource.WEBHOOKS),
                     profile.telemetryPayloadBytes(), profile.webhookBodyBytes());
-
-            long start = clock.millis();
+            malformedValues = new MalformedValues(payloads, unknownSchemaId);
+            start = clock.millis();
             recorder = new LoadLedger.Recorder(runId, profile, topics, Instant.ofEpochMilli(start));
-            double rate = profile.ratePerSecond();
-            long nextSeq = 0;
+        }
+
+        LoadLedger execute() {
             boolean interrupted = false;
             try {
-                while (!stopRequested) {
-                    long now = clock.millis();
-                    if (rate > 0) {
-                        long slot = start + (long) (sent * 1000.0 / rate);
-                        if (now < slot) {
-                            clock.sleepUntil(slot);
-                            continue;
-                        }
-                    }
-                    Outgoing o = immediate.pollFirst();
-                    if (o != null) {
-                        emit(o, now);
-                        continue;
-                    }
-                    Pending p = pending.peek();
-                    if (p != null && p.due <= now) {
-                        pending.poll();
-                        emitPending(p, now);
-                        continue;
-                    }
-                    if (nextSeq < profile.events()) {
-                        newEvent(nextSeq++);
-                        continue;
-                    }
-                    if (p == null) break;
-                    clock.sleepUntil(p.due);
-                }
+                sendAll();
             } catch (InterruptedException e) {
                 interrupted = true;
             }
-            boolean early = nextSeq < profile.events() || !pending.isEmpty() || !immediate.isEmpty();
+            return finish(interrupted);
+        }
+
+        private void sendAll() throws InterruptedException {
+            while (!stopRequested) {
+                long now = clock.millis();
+                if (waitedForRate(now)) continue;
+                if (!sendNext(now)) return;
+            }
+        }
+
+        /** With a rate: waits for the next record's slot if it has not come yet; true when it waited (the time has moved on). */
+        private boolean waitedForRate(long now) throws InterruptedException {
+            double rate = profile.ratePerSecond();
+            if (rate <= 0) return false;
+            long slot = start + (long) (sender.sent() * 1000.0 / rate);
+            if (now >= slot) return false;
+            clock.sleepUntil(slot);
+            return true;
+        }
+
+        /**
+         * Sends what comes next: a queued record first, then a redelivery that is due, then a new event; with nothing else left, waits
+         * for the next redelivery. False when everything has been sent.
+         */
+        private boolean sendNext(long now) throws InterruptedException {
+            Outgoing o = immediate.pollFirst();
+            if (o != null) {
+                emit(o, now);
+                return true;
+            }
+            Pending p = redeliveries.next();
+            if (p != null && p.due() <= now) {
+                redeliveries.remove();
+                emitRedelivery(p, now);
+                return true;
+            }
+            if (nextSeq < profile.events()) {
+                newEvent(nextSeq++);
+                return true;
+            }
+            if (p == null) return false;
+            clock.sleepUntil(p.due());
+            return true;
+        }
+
+        private LoadLedger finish(boolean interrupted) {
+            boolean early = nextSeq < profile.events() || !redeliveries.isEmpty() || !immediate.isEmpty();
             producer.flush();
             if (progress != null) progress.accept(events);
             if (interrupted) Thread.currentThread().interrupt();
             LoadLedger ledger = recorder.finish(Instant.ofEpochMilli(clock.millis()), early);
-            if (failures.get() > 0) {
-                throw new LoadGenerationException(failures.get() + " of " + sent + " records could not be sent; first failure: "
-                        + firstFailure.get(), firstFailure.get(), ledger);
-            }
+            sender.throwIfAnyFailed(ledger);
             return ledger;
         }
 
         // ---- planning ------------------------------------------------------------------------------------------------------
 
+        /** Queues event {@code seq}'s first delivery, and after it, as drawn, a malformed record and a replay of the last records. */
         private void newEvent(long seq) {
-            if (seq % STORM_BLOCK == 0) {
-                long block = seq / STORM_BLOCK;
-                if (block % STORM_GROUP == 0) stormBlock = block + stream.nextInt(STORM_GROUP);
-                retryProbability = block == stormBlock ? stormRetryProbability : calmRetryProbability;
-            }
+            storms.enter(seq, stream);
             EventSource source = stream.nextDouble() < profile.webhookShare() ? EventSource.WEBHOOKS : EventSource.TELEMETRY;
             boolean malformed = stream.nextDouble() < profile.malformedShare();
             long malformedSeed = stream.nextLong();
             boolean replay = stream.nextDouble() < replayProbability;
 
-            immediate.addLast(new First(plan(seq, source)));
-            if (malformed) {
-                SplittableRandom r = new SplittableRandom(malformedSeed);
-                MalformedKind kind = MalformedKind.values()[r.nextInt(MalformedKind.values().length)];
-                EventSource on = kind == MalformedKind.WEBHOOK_WITHOUT_KEY ? EventSource.WEBHOOKS
-                        : r.nextDouble() < profile.webhookShare() ? EventSource.WEBHOOKS : EventSource.TELEMETRY;
-                immediate.addLast(new Malformed(on, kind, r.nextLong()));
-            }
+            immediate.addLast(new First(planner.plan(seq, source)));
+            if (malformed) immediate.addLast(malformed(malformedSeed));
             if (replay) immediate.addLast(new ReplayBatch());
         }
 
-        private EventPlan plan(long seq, EventSource source) {
-            SplittableRandom r = new SplittableRandom(Payloads.mix(profile.seed() ^ Payloads.mix(seq + 1)));
-            return plan(r, seq, source, true, true);
-        }
-
-        /** Draws an event's identity and, when {@code redeliveries}, its retry and key-reuse plan. */
-        private EventPlan plan(SplittableRandom r, long seq, EventSource source, boolean withTenant, boolean redeliveries) {
-            int tenantIndex = zipf.sample(r);
-            String tenant = withTenant ? tenantNames[tenantIndex] : "";
-            boolean tenantHeader = withTenant && r.nextDouble() < profile.tenantHeaderShare();
-            boolean nullKey = r.nextDouble() < profile.nullRecordKeyShare();
-            String eventId;
-            String idempotencyKey = null;
-            String device = null;
-            byte[] recordKey;
-            if (source == EventSource.TELEMETRY) {
-                device = "dev-" + pad(tenantIndex + 1, 4) + "-" + pad(r.nextInt(64), 2);
-                boolean noKey = r.nextDouble() < profile.noKeyShare();
-                eventId = noKey ? "" : Payloads.uuid(r.nextLong(), r.nextLong());
-                recordKey = nullKey ? null : device.getBytes(StandardCharsets.UTF_8);
-            } else {
-                eventId = "evt_" + Payloads.alnum(r, 24);
-                if (r.nextDouble() < profile.idempotencyHeaderShare()) idempotencyKey = Payloads.uuid(r.nextLong(), r.nextLong());
-                recordKey = nullKey ? null : eventId.getBytes(StandardCharsets.UTF_8);
-            }
-            EventPlan p = new EventPlan(seq, source, tenant, eventId, idempotencyKey, tenantHeader, device, recordKey, r.nextLong());
-            int n = partitions.get(source);
-            p.partition = recordKey != null ? Utils.toPositive(Utils.murmur2(recordKey)) % n : r.nextInt(n);
-            p.occurredAt = source == EventSource.TELEMETRY ? r.nextInt(5_000) : r.nextInt(60_000); // a lag until the first send
-            if (!redeliveries) return p;
-
-            if (r.nextDouble() < retryProbability) {
-                int k = 1;
-                while (k < profile.maxRetries() && r.nextDouble() < 0.5) k++;
-                p.retryOffsets = new long[k];
-                p.retryPartitions = new int[k];
-                double backoff = profile.retryInitialBackoff().toMillis();
-                double at = 0;
-                for (int i = 0; i < k; i++) {
-                    at += backoff * (1 + profile.retryJitter() * r.nextDouble());
-                    backoff *= profile.retryMultiplier();
-                    p.retryOffsets[i] = Math.max(1, Math.min(retryHorizon, Math.round(at)));
-                    boolean cross = n > 1 && r.nextDouble() < profile.crossPartitionShare();
-                    p.retryPartitions[i] = cross ? (p.partition + 1 + r.nextInt(n - 1)) % n : p.partition;
-                }
-            }
-            if (!p.fingerprintKeyed() && r.nextDouble() < profile.mismatchShare()) {
-                p.mismatchOffset = 20 + r.nextLong(Math.max(500, retryHorizon));
-            }
-            return p;
+        private Malformed malformed(long seed) {
+            SplittableRandom r = new SplittableRandom(seed);
+            MalformedKind kind = MalformedKind.values()[r.nextInt(MalformedKind.values().length)];
+            EventSource on = kind == MalformedKind.WEBHOOK_WITHOUT_KEY ? EventSource.WEBHOOKS
+                    : r.nextDouble() < profile.webhookShare() ? EventSource.WEBHOOKS : EventSource.TELEMETRY;
+            return new Malformed(on, kind, r.nextLong());
         }
 
         // ---- sending -------------------------------------------------------------------------------------------------------
@@ -391,117 +463,54 @@ public final class LoadGenerator {
 
         private void sendFirst(EventPlan p, long now) {
             p.occurredAt = now - p.occurredAt;
-            send(p.source, p.partition, now, p.recordKey, value(p, 0, 1, now), p.headers(), new Tag(Tag.ORIGINAL, p.source, p.seq, null));
+            sender.send(p.source, p.partition, now, p.recordKey, valueOf(payloads, p, 0, 1, now), p.headers(), new Tag(Tag.ORIGINAL, p.source, p.seq, null));
             recorder.original(p.source, p.seq, Delivery.FIRST, false, p.recordKey == null);
             recorder.eventTraits(p.fingerprintKeyed(), p.idempotencyKey != null, p.tenantHeader);
-            for (int i = 0; i < p.retryOffsets.length; i++) pending.add(new Pending(now + p.retryOffsets[i], order++, p, i));
-            if (p.mismatchOffset >= 0) pending.add(new Pending(now + p.mismatchOffset, order++, p, -1));
+            redeliveries.planAll(p, now);
             events++;
             eventsSent = events;
             if (progress != null && events % progressEvery == 0) progress.accept(events);
         }
 
-        private void emitPending(Pending d, long now) {
-            EventPlan p = d.plan;
-            if (d.retry < 0) {
+        private void emitRedelivery(Pending d, long now) {
+            EventPlan p = d.plan();
+            if (d.retry() == Pending.MISMATCH) {
                 // Same key, tenant and partition as the first delivery (sent before this on that partition), different content.
-                send(p.source, p.partition, now, p.recordKey, value(p, 1, 1, now), p.headers(), new Tag(Tag.MISMATCH, p.source, p.seq, null));
+                sender.send(p.source, p.partition, now, p.recordKey, valueOf(payloads, p, 1, 1, now), p.headers(), new Tag(Tag.MISMATCH, p.source, p.seq, null));
                 recorder.mismatch(p.source, p.seq, false, p.recordKey == null);
             } else {
-                int partition = p.retryPartitions[d.retry];
-                send(p.source, partition, now, p.recordKey, value(p, 0, d.retry + 2, now), p.headers(), new Tag(Tag.ORIGINAL, p.source, p.seq, null));
+                int partition = p.retryPartitions[d.retry()];
+                sender.send(p.source, partition, now, p.recordKey, valueOf(payloads, p, 0, d.retry() + 2, now), p.headers(), new Tag(Tag.ORIGINAL, p.source, p.seq, null));
                 recorder.original(p.source, p.seq, Delivery.RETRY, partition != p.partition, p.recordKey == null);
             }
-        }
-
-        private byte[] value(EventPlan p, int variant, int attempt, long now) {
-            return p.source == EventSource.TELEMETRY ? payloads.telemetry(p, variant, attempt, now) : payloads.webhook(p, variant, attempt, now);
         }
 
         private void sendMalformed(Malformed m, long now) {
             SplittableRandom r = new SplittableRandom(m.seed());
             EventSource s = m.source();
-            EventPlan base = plan(r, LoadgenMarkers.NO_SEQ, s, m.kind() != MalformedKind.MISSING_TENANT, false);
+            EventPlan base = planner.malformedBase(r, s, m.kind() != MalformedKind.MISSING_TENANT);
             if (m.kind() == MalformedKind.WEBHOOK_WITHOUT_KEY) {
                 base = new EventPlan(base.seq, s, base.tenant, "", null, base.tenantHeader, base.device, base.recordKey, base.contentSeed);
             }
             base.occurredAt = now - base.occurredAt;
-            byte[] value = switch (m.kind()) {
-                case UNDECODABLE_BYTES -> undecodable(r, base, now);
-                case TRUNCATED_AVRO -> {
-                    byte[] valid = value(base, 0, 1, now);
-                    yield Arrays.copyOf(valid, 6 + r.nextInt(valid.length - 6)); // the header and part of the body, never all of it
-                }
-                case UNKNOWN_SCHEMA_ID -> {
-                    byte[] v = value(base, 0, 1, now);
-                    v[1] = (byte) (unknownSchemaId >>> 24);
-                    v[2] = (byte) (unknownSchemaId >>> 16);
-                    v[3] = (byte) (unknownSchemaId >>> 8);
-                    v[4] = (byte) unknownSchemaId;
-                    yield v;
-                }
-                case MISSING_TENANT, WEBHOOK_WITHOUT_KEY -> value(base, 0, 1, now);
-            };
-            int partition = r.nextInt(partitions.get(s));
-            send(s, partition, now, base.recordKey, value, base.headers(), new Tag(Tag.MALFORMED, s, LoadgenMarkers.NO_SEQ, m.kind()));
+            byte[] value = malformedValues.value(m.kind(), r, base, now);
+            int partition = r.nextInt(planner.partitions(s));
+            sender.send(s, partition, now, base.recordKey, value, base.headers(), new Tag(Tag.MALFORMED, s, LoadgenMarkers.NO_SEQ, m.kind()));
             recorder.malformed(s, m.kind(), false, base.recordKey == null);
         }
 
-        /** A JSON rendering of the event sent to an Avro topic by a misconfigured producer, or random bytes. */
-        private byte[] undecodable(SplittableRandom r, EventPlan base, long now) {
-            if (r.nextBoolean()) {
-                String json = "{\"event_id\":\"" + base.eventId + "\",\"tenant_id\":\"" + base.tenant + "\",\"sent_at\":" + now
-                        + ",\"attempt\":1,\"note\":\"sent with the JSON serializer by mistake\"}";
-                return json.getBytes(StandardCharsets.UTF_8);
-            }
-            byte[] junk = new byte[16 + r.nextInt(200)];
-            for (int i = 0; i < junk.length; i++) junk[i] = (byte) r.nextInt(256);
-            junk[0] = (byte) (1 + r.nextInt(255)); // never the wire format's magic byte 0
-            return junk;
-        }
-
         private void replay() {
-            int n = Math.min(ringSize, ring.length);
-            if (n == 0) return;
-            recorder.replayBatch();
-            // The last n records, oldest first, ahead of everything else queued.
-            for (int i = 0; i < n; i++) {
-                int idx = Math.floorMod(ringNext - 1 - i, ring.length);
-                immediate.addFirst(new Resend(ring[idx]));
-            }
+            if (sender.ring.pushOnto(immediate)) recorder.replayBatch();
         }
 
         private void resend(Sent s, long now) {
             Tag t = s.tag();
-            send(s.topic(), s.partition(), now, s.key(), s.value(), new RecordHeaders(s.headers()), t);
+            sender.send(s.topic(), s.partition(), now, s.key(), s.value(), new RecordHeaders(s.headers()), t);
             boolean nullKey = s.key() == null;
             switch (t.type()) {
                 case Tag.ORIGINAL -> recorder.original(t.source(), t.seq(), Delivery.REPLAY, false, nullKey);
                 case Tag.MISMATCH -> recorder.mismatch(t.source(), t.seq(), true, nullKey);
                 default -> recorder.malformed(t.source(), t.kind(), true, nullKey);
-            }
-        }
-
-        private void send(EventSource source, int partition, long timestamp, byte[] key, byte[] value, Headers headers, Tag tag) {
-            send(topics.get(source), partition, timestamp, key, value, headers, tag);
-        }
-
-        private void send(String topic, int partition, long timestamp, byte[] key, byte[] value, Headers headers, Tag tag) {
-            producer.send(new ProducerRecord<>(topic, partition, timestamp, key, value, headers), this);
-            if (ring.length > 0) {
-                ring[ringNext] = new Sent(topic, partition, key, value, headers.toArray(), tag);
-                ringNext = (ringNext + 1) % ring.length;
-                ringSize++;
-            }
-            sent++;
-            recordsSent = sent;
-        }
-
-        @Override
-        public void onCompletion(RecordMetadata metadata, Exception exception) {
-            if (exception != null) {
-                failures.incrementAndGet();
-                firstFailure.compareAndSet(null, exception);
             }
         }
 
@@ -517,11 +526,6 @@ public final class LoadGenerator {
             throw new IllegalStateException("the schema registry has schemas under 100 consecutive ids from " + (id - 100)
                     + "; cannot pick an unknown schema id for malformed records");
         }
-    }
-
-    private static String pad(int v, int digits) {
-        String s = Integer.toString(v);
-        return s.length() >= digits ? s : "0".repeat(digits - s.length()) + s;
     }
 
     private enum Schema {

@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The ground truth of one {@link LoadGenerator} run: every record it produced, what the app must make of each (DESIGN §4), and the
+ * The ground truth of one {@link LoadGenerator} run: every record it produced, what the app must make of each (docs/design.md §5), and the
  * logical events that must appear exactly once on the output topics. Immutable.
  *
  * <p>The expected outcomes follow from what was sent, in send order: the first delivery of a key is UNIQUE, a later delivery with
