@@ -90,6 +90,8 @@ public final class AvroPayloadInspector implements PayloadInspector {
             sha.update(Fingerprints.AVRO_FORM_2);
             sha.update(canonical.bytes(), 0, canonical.length());
             return new PayloadFacts(fields, sha.digest(), carryLegacy ? legacyFingerprint(value, plan) : null);
+        } catch (InvalidRecordException e) { // a forged length, index, count or depth, found by the canonical form
+            throw new InvalidRecordException(e.reason(), "Avro body does not decode with writer schema id " + schemaId + ": " + e.getMessage());
         } catch (IOException | RuntimeException e) {
             throw new InvalidRecordException(InvalidReason.UNDECODABLE,
                     "Avro body does not decode with writer schema id " + schemaId + ": " + e);
