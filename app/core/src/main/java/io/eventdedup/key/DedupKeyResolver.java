@@ -80,7 +80,8 @@ public final class DedupKeyResolver {
             throw new InvalidRecordException(InvalidReason.NO_KEY, "no idempotency key: tried " + describeKeyRules());
         }
         checkLength("idempotency key", key);
-        return new ResolvedKey(tenant, key, keyRule, facts.fingerprint(), DedupKeys.storeKey(sha, source.name(), tenant, key));
+        return new ResolvedKey(tenant, key, keyRule, facts.fingerprint(), facts.legacyFingerprint(),
+                DedupKeys.storeKey(sha, source.name(), tenant, key));
     }
 
     private void checkLength(String what, String s) throws InvalidRecordException {

@@ -15,15 +15,16 @@ import java.nio.charset.StandardCharsets;
  * version wrote. The store key travels as the record key, so it is not repeated here.
  *
  * <pre>
- * byte    version (1)
+ * byte    version (2; version 1 has no legacy fingerprint)
  * string  tenant, idempotency key, key rule, origin topic     (int length + UTF-8)
  * bytes   fingerprint                                         (int length + bytes)
+ * bytes   legacy (form-1) fingerprint                         (int length + bytes; -1 for none)
  * int     origin partition;  long origin offset;  long origin timestamp
  * bytes   original key (length -1 for null);  bytes original value (the rest)
  * </pre>
  */
 public final class EnvelopeSerde implements Serde<Envelope> {
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
 
     @Override
     public Serializer<Envelope> serializer() {
@@ -32,7 +33,7 @@ public final class EnvelopeSerde implements Serde<Envelope> {
             if (e.isInvalid()) throw new IllegalArgumentException("invalid envelopes do not travel through the repartition topic");
             ResolvedKey k = e.key();
             byte[] tenant = utf8(k.tenant()), key = utf8(k.idempotencyKey()), rule = utf8(k.keyRule()), topicName = utf8(e.origin().topic());
-            int size = 1 + 4 * 5 + tenant.length + key.length + rule.length + topicName.length + k.fingerprint().length
+            int size = 1 + 4 * 6 + (k.legacyFingerprint() == null ? 0 : k.legacyFingerprint().length) + tenant.length + key.length + rule.length + topicName.length + k.fingerprint().length
                     + 4 + 8 + 8 + 4 + (e.originalKey() == null ? 0 : e.originalKey().length) + e.originalValue().length;
             ByteBuffer b = ByteBuffer.allocate(size).put(VERSION);
             putBytes(b, tenant);
@@ -40,6 +41,7 @@ public final class EnvelopeSerde implements Serde<Envelope> {
             putBytes(b, rule);
             putBytes(b, topicName);
             putBytes(b, k.fingerprint());
+            putBytes(b, k.legacyFingerprint());
             b.putInt(e.origin().partition()).putLong(e.origin().offset()).putLong(e.origin().timestamp());
             putBytes(b, e.originalKey());
             b.put(e.originalValue());
@@ -54,15 +56,18 @@ public final class EnvelopeSerde implements Serde<Envelope> {
             try {
                 ByteBuffer b = ByteBuffer.wrap(data);
                 byte version = b.get();
-                if (version != VERSION) throw new SerializationException("unknown envelope version " + version + " on " + topic);
+                if (version != VERSION && version != 1) throw new SerializationException("unknown envelope version " + version + " on " + topic);
                 String tenant = getString(b), key = getString(b), rule = getString(b), originTopic = getString(b);
                 byte[] fingerprint = getBytes(b);
+                // A version-1 envelope (written before the upgrade) holds a form-1 fingerprint in the one slot: matched against
+                // the store in either form, it still meets the entry its own release wrote.
+                byte[] legacyFingerprint = version == 1 ? null : getBytes(b);
                 Origin origin = new Origin(originTopic, b.getInt(), b.getLong(), b.getLong());
                 byte[] originalKey = getBytes(b);
                 byte[] value = new byte[b.remaining()];
                 b.get(value);
                 // The store key is the record key; the consumer of the envelope reads it from there.
-                return Envelope.valid(new ResolvedKey(tenant, key, rule, fingerprint, null), origin, originalKey, value);
+                return Envelope.valid(new ResolvedKey(tenant, key, rule, fingerprint, legacyFingerprint, null), origin, originalKey, value);
             } catch (BufferUnderflowException | IllegalArgumentException e) {
                 throw new SerializationException("corrupt envelope on " + topic, e);
             }
