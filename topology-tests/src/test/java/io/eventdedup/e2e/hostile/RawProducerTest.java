@@ -58,6 +58,19 @@ class RawProducerTest {
     }
 
     @Test
+    void aTopicRelaxedForAnyTimestampTakesLongMaxAndTenYearsAhead() {
+        String topic = "raw-any-" + UUID.randomUUID();
+        HostileBroker.createTopics(List.of(HostileBroker.anyTimestampTopic(topic, 1)));
+        long tenYears = System.currentTimeMillis() + Duration.ofDays(3_653).toMillis();
+        try (RawProducer raw = new RawProducer(HostileBroker.bootstrapServers())) {
+            long a = raw.send(topic, 0, Long.MAX_VALUE, KEY, VALUE);
+            long b = raw.send(topic, 0, tenYears, KEY, VALUE);
+            assertThat(readOne(new TopicPartition(topic, 0), a).timestamp()).isEqualTo(Long.MAX_VALUE);
+            assertThat(readOne(new TopicPartition(topic, 0), b).timestamp()).isEqualTo(tenYears);
+        }
+    }
+
+    @Test
     void aRecordTheBrokerRefusesFailsWithTheBrokersError() {
         String topic = "raw-strict-" + UUID.randomUUID(); // broker default: at most one hour ahead
         HostileBroker.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1)));
