@@ -62,6 +62,12 @@ class HostileInputTest {
     private static final int PARTITIONS = 3;
     private static final int LOAD_EVENTS = 3_000;
     private static final String JSON_SOURCE = "orders";
+    /** Reading the outcomes stops early once the instance has not been ready for this long: it is not coming back. */
+    private static final Duration GIVE_UP_NOT_READY = Duration.ofSeconds(15);
+    /**
+     * {@code -Dhostile.only=REGEX} sends only the cases whose name matches (to look at one case alone); the default run sends all.
+     */
+    private static final java.util.regex.Pattern ONLY = java.util.regex.Pattern.compile(System.getProperty("hostile.only", ".*"));
 
     private final String id = UUID.randomUUID().toString().substring(0, 8);
     private final List<Sent> sent = new ArrayList<>();
@@ -104,13 +110,13 @@ class HostileInputTest {
                 System.currentTimeMillis());
         try (HostileSender sender = new HostileSender(HostileBroker.bootstrapServers());
              KafkaProducer<byte[], byte[]> loadProducer = new KafkaProducer<>(LoadGenerator.producerConfig(HostileBroker.bootstrapServers()))) {
-            sent.addAll(sender.send(cases.freshTaskTimestampZeroSequence()));
+            sent.addAll(sender.send(selected(cases.freshTaskTimestampZeroSequence())));
             LoadGenerator generator = LoadGenerator.builder(LoadProfile.defaults().toBuilder().events(LOAD_EVENTS).ratePerSecond(1_000).seed(10).build(),
                     registryClient, loadProducer).telemetryTopic(telemetry).webhooksTopic(webhooks).build();
             CompletableFuture<LoadLedger> load = CompletableFuture.supplyAsync(generator::generate);
             await("a third of the load sent").atMost(Duration.ofSeconds(60))
                     .until(() -> generator.eventsSent() >= LOAD_EVENTS / 3 || load.isDone());
-            sent.addAll(sender.send(cases.mixedIntoTheLoad()));
+            sent.addAll(sender.send(selected(cases.mixedIntoTheLoad())));
             ledger = load.get(90, TimeUnit.SECONDS);
         }
 
@@ -122,17 +128,22 @@ class HostileInputTest {
         targets.put(topic("orders.events.unique"), new Target(Role.OUTPUT, null));
         targets.put(topic("dedup.audit"), new Target(Role.AUDIT, topic("shadow.audit")));
         targets.put(topic("dedup.dlq"), new Target(Role.DLQ, topic("shadow.dlq")));
-        splitter = new OutcomeSplitter(HostileBroker.bootstrapServers(), targets, tally).run(ledger.in(), Duration.ofSeconds(60), app::alive);
+        splitter = new OutcomeSplitter(HostileBroker.bootstrapServers(), targets, tally).run(ledger.in(), Duration.ofSeconds(60),
+                () -> app.alive() && watch.notReadyFor().compareTo(GIVE_UP_NOT_READY) < 0);
         report = Reconciler.builder(HostileBroker.bootstrapServers(), registryClient)
                 .outputTopic(EventSource.TELEMETRY, topic("shadow.telemetry")).outputTopic(EventSource.WEBHOOKS, topic("shadow.webhooks"))
                 .auditTopic(topic("shadow.audit")).dlqTopic(topic("shadow.dlq"))
-                .build().reconcile(ledger, Duration.ofSeconds(30));
+                .build().reconcile(ledger, Duration.ofSeconds(15)); // the shadow topics are complete by now
 
         watch.stop();
         aliveAtTheEnd = app.alive();
         finalReadiness = app.get("/health/ready").toString();
         threadReplacements = app.metric("dedup_stream_thread_replacements_total");
         System.out.println(summary());
+    }
+
+    private static List<HostileCase> selected(List<HostileCase> cases) {
+        return cases.stream().filter(c -> ONLY.matcher(c.name()).find()).toList();
     }
 
     private Map<String, String> appConfig(Path workDir, String telemetry, String webhooks, String orders) {
@@ -187,11 +198,15 @@ class HostileInputTest {
 
     @TestFactory
     Stream<DynamicTest> everyHostileRecordGetsExactlyItsOutcome() {
-        return sent.stream().map(s -> DynamicTest.dynamicTest(s.c().name(), () -> {
-            assertThat(splitter.complete()).as("the outcomes were read to the end before the timeout (instance alive: %s)", app.alive())
-                    .isTrue();
-            assertThat(tally.verdict(s)).as("verdict of case '%s'", s.c().name()).isEmpty();
-        }));
+        return sent.stream().map(s -> DynamicTest.dynamicTest(s.c().name(), () ->
+                assertThat(tally.verdict(s)).as("verdict of case '%s'%s", s.c().name(), splitter.complete() ? ""
+                        : " (the outcomes could not all be read: the instance stopped processing; see theOutcomesAreReadToTheEnd)").isEmpty()));
+    }
+
+    @Test
+    void theOutcomesAreReadToTheEnd() {
+        assertThat(splitter.complete()).as("every hostile case and %d load records seen before the timeout; instance alive: %s, not ready for %s",
+                ledger.in(), aliveAtTheEnd, watch.notReadyFor()).isTrue();
     }
 
     @Test
@@ -219,7 +234,9 @@ class HostileInputTest {
     @Test
     void theInstanceStaysRunningThroughout() {
         assertThat(watch.polls()).as("readiness polls").isGreaterThan(10);
-        assertThat(watch.departures()).as("answers of /health/ready other than 200 after the instance was first ready").isEmpty();
+        List<ReadinessWatch.Departure> d = watch.departures();
+        assertThat(d.size()).as("answers of /health/ready other than 200 after the instance was first ready, of %d polls; the first: %s",
+                watch.polls(), d.subList(0, Math.min(3, d.size()))).isZero();
         assertThat(aliveAtTheEnd).as("process alive at the end").isTrue();
         assertThat(finalReadiness).as("/health/ready at the end").contains("status=200");
     }
@@ -232,7 +249,8 @@ class HostileInputTest {
 
     @Test
     void noErrorIsLoggedForExpectedEvents() {
-        assertThat(app.errorLines()).as("ERROR lines in %s", app.log).isEmpty();
+        List<String> errors = app.errorLines().stream().map(l -> l.length() > 400 ? l.substring(0, 400) + "…" : l).toList();
+        assertThat(errors).as("ERROR lines in %s", app.log).isEmpty();
     }
 
     // ---- the registry --------------------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ final class ReadinessWatch implements AutoCloseable {
     });
     private final List<Departure> departures = new ArrayList<>();
     private long polls;
+    private long lastReadyNanos = System.nanoTime();
 
     private ReadinessWatch(DedupInstance instance) {
         this.instance = instance;
@@ -44,11 +45,17 @@ final class ReadinessWatch implements AutoCloseable {
         synchronized (this) {
             polls++;
             if (a.status() != 200) departures.add(new Departure(Instant.now(), a.status(), a.body()));
+            else lastReadyNanos = System.nanoTime();
         }
     }
 
     synchronized List<Departure> departures() {
         return List.copyOf(departures);
+    }
+
+    /** How long since /health/ready last answered 200 (zero while it does). */
+    synchronized java.time.Duration notReadyFor() {
+        return java.time.Duration.ofNanos(System.nanoTime() - lastReadyNanos);
     }
 
     synchronized long polls() {
