@@ -200,7 +200,7 @@ class HostileInputTest {
     Stream<DynamicTest> everyHostileRecordGetsExactlyItsOutcome() {
         return sent.stream().map(s -> DynamicTest.dynamicTest(s.c().name(), () ->
                 assertThat(tally.verdict(s)).as("verdict of case '%s'%s", s.c().name(), splitter.complete() ? ""
-                        : " (the outcomes could not all be read: the instance stopped processing; see theOutcomesAreReadToTheEnd)").isEmpty()));
+                        : " (reading stopped before every case had its outcome; see theOutcomesAreReadToTheEnd)").isEmpty()));
     }
 
     @Test
