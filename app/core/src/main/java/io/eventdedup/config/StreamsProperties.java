@@ -23,6 +23,12 @@ public final class StreamsProperties {
         settings.put(io.eventdedup.runtime.BoundedRocksDbMemory.BUDGET_CONFIG, Long.toString(c.rocksDbMemoryBytes()));
         settings.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, io.eventdedup.runtime.DedupProcessingExceptionHandler.class.getName());
         settings.put(io.eventdedup.runtime.DedupProcessingExceptionHandler.DLQ_TOPIC_CONFIG, c.deadLetterTopic());
+        // Record sizes (issue 10): every topic the app writes holds its largest record; the producer may send it; a refusal is a DLQ reference.
+        String largest = Long.toString(io.eventdedup.limits.WriteBudget.largestWritten(c.sources()));
+        settings.put(io.eventdedup.runtime.DedupProcessingExceptionHandler.DLQ_MAX_RECORD_BYTES_CONFIG, largest);
+        settings.put(StreamsConfig.topicPrefix(org.apache.kafka.common.config.TopicConfig.MAX_MESSAGE_BYTES_CONFIG), largest);
+        settings.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Long.toString(Math.max(1_048_576L, Long.parseLong(largest))));
+        settings.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, io.eventdedup.runtime.DedupProductionExceptionHandler.class.getName());
         settings.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true"); // no global stores; opts in to the 5.0 default
         // Kafka Streams' own handlers (e.g. a corrupt record in our repartition topic) send their dead letters to the same DLQ.
         settings.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, c.deadLetterTopic());
