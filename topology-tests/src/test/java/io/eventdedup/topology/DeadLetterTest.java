@@ -1,7 +1,6 @@
 package io.eventdedup.topology;
 
 import io.eventdedup.serde.ConfluentWireFormat;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,8 +25,8 @@ class DeadLetterTest {
     @TempDir
     Path stateDir;
     DedupHarness h;
-    TestInputTopic<byte[], byte[]> hooks;
-    TestInputTopic<byte[], byte[]> telemetryIn;
+    DedupHarness.Input hooks;
+    DedupHarness.Input telemetryIn;
 
     @BeforeEach
     void open() {

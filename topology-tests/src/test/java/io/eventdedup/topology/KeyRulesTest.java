@@ -1,6 +1,5 @@
 package io.eventdedup.topology;
 
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +23,7 @@ class KeyRulesTest {
     @TempDir
     Path stateDir;
     DedupHarness h;
-    TestInputTopic<byte[], byte[]> hooks;
+    DedupHarness.Input hooks;
 
     @BeforeEach
     void open() {
@@ -87,7 +86,7 @@ class KeyRulesTest {
 
     @Test
     void avroVolatileFieldsDoNotMakeARetryLookLikeADifferentPayload() {
-        TestInputTopic<byte[], byte[]> in = h.input("telemetry.events");
+        DedupHarness.Input in = h.input("telemetry.events");
         in.pipeInput(null, h.avro(telemetry("e-1", "acme", 1, 0.25)), T0);
         in.pipeInput(null, h.avro(telemetry("e-1", "acme", 5, 0.25)), T0 + 10_000);
         assertThat(h.drain("telemetry.events.unique")).hasSize(1);

@@ -1,7 +1,6 @@
 package io.eventdedup.topology;
 
 import io.eventdedup.schemas.DuplicateDetected;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +25,7 @@ class OutcomesTest {
     @TempDir
     Path stateDir;
     DedupHarness h;
-    TestInputTopic<byte[], byte[]> telemetryIn;
+    DedupHarness.Input telemetryIn;
     long ttl;
 
     @BeforeEach
@@ -126,7 +125,7 @@ class OutcomesTest {
 
     @Test
     void webhookRetriesWithANewSignatureAndAttemptAreDuplicatesForThreeDays() {
-        TestInputTopic<byte[], byte[]> in = h.input("webhooks.events");
+        DedupHarness.Input in = h.input("webhooks.events");
         long webhookTtl = h.source("webhooks").ttlDuration().toMillis();
         in.pipeInput(null, h.avro(webhook("evt_1", "acme", 1, "{\"amount\":10}")), T0);
         in.pipeInput(null, h.avro(webhook("evt_1", "acme", 2, "{\"amount\":10}")), T0 + 3_600_000);
