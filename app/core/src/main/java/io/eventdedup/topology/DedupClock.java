@@ -18,8 +18,9 @@ import io.eventdedup.config.SourceConfig;
  *       B being the source's network buffer; otherwise the record is written with the wall clock ({@link #writtenTimestamp}) and the
  *       sender's original travels in {@code dedup.original-timestamp}. So no written record is refused by a broker's
  *       {@code message.timestamp.after.max.ms} (B is far below its 1 h default) or deleted at once by a retention of at least TTL.
- *       The rule is applied where the record is read (the timestamp extractor), again at keying and again at the dedup step, each with
- *       its own wall clock, so a record delayed in the repartition topic is still plausible when it is written.</li>
+ *       The rule is applied at keying and again at the dedup step, each with its own wall clock, so a record delayed in the
+ *       repartition topic is still plausible when it is written. Where the record is read, the timestamp extractor already replaces
+ *       the timestamps Kafka Streams cannot take or should not order by: negative, or more than B ahead ({@link #extractedTimestamp}).</li>
  *   <li><b>Delay.</b> A duplicate's delay is its arrival minus the first arrival, never negative ({@link #delay}: two instances'
  *       clocks may disagree).</li>
  * </ol>
@@ -46,6 +47,11 @@ public final class DedupClock {
     /** The timestamp a written record carries: its own when plausible, else the wall clock. */
     public long writtenTimestamp(long timestamp, long wall) {
         return isPlausible(timestamp, wall) ? timestamp : wall;
+    }
+
+    /** What the timestamp extractor hands Kafka Streams: the record's timestamp unless negative or more than B ahead, else the wall clock. */
+    public long extractedTimestamp(long timestamp, long wall) {
+        return timestamp < 0 || timestamp - wall > aheadMs ? wall : timestamp;
     }
 
     /** The earliest first arrival that a record arriving at {@code wall} can still be a duplicate of. */

@@ -94,7 +94,7 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
         long written = clock.writtenTimestamp(record.timestamp(), wall);
         Envelope e = record.value();
         observer.outcome(source.name(), e.key().tenant(), Outcome.UNIQUE);
-        if (written == e.origin().timestamp()) observer.uniqueLatency(source.name(), wall - written);
+        observer.uniqueLatency(source.name(), Math.max(0, wall - written)); // 0 for a replaced timestamp
         context().forward(records.unique(record, written));
     }
 

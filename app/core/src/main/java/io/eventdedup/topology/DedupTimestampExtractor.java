@@ -10,8 +10,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The timestamp of an input record as Kafka Streams sees it: never throws, never negative (Kafka Streams drops records with a
- * negative timestamp), never far ahead (it would hold the partition back behind the task's other partitions). Applies the source's
- * {@link DedupClock} rule for written timestamps; when it replaces the sender's timestamp it records the original in
+ * negative timestamp), never more than B ahead (it would hold the partition back behind the task's other partitions), see
+ * {@link DedupClock#extractedTimestamp}; old timestamps are left to the keying step's full rule. When it replaces the sender's timestamp it records the original in
  * {@code dedup.original-timestamp}. A header of that name that came with the record is removed first, so the header can be trusted.
  */
 public final class DedupTimestampExtractor implements TimestampExtractor {
@@ -28,7 +28,7 @@ public final class DedupTimestampExtractor implements TimestampExtractor {
         Headers headers = record.headers();
         if (headers.lastHeader(DedupHeaders.ORIGINAL_TIMESTAMP) != null) headers.remove(DedupHeaders.ORIGINAL_TIMESTAMP);
         long ts = record.timestamp();
-        long written = clock.writtenTimestamp(ts, wallClock.getAsLong());
+        long written = clock.extractedTimestamp(ts, wallClock.getAsLong());
         if (written != ts) headers.add(DedupHeaders.ORIGINAL_TIMESTAMP, Long.toString(ts).getBytes(StandardCharsets.UTF_8));
         return written;
     }
