@@ -65,6 +65,36 @@ class TopicPreparerTest {
         }
     }
 
+    @Test
+    void createdTopicsHoldTheLargestRecordWrittenThere() throws Exception {
+        backend.createTopics(1, id + ".in.a", id + ".in.b");
+        AppConfig config = config(Map.of());
+        long largest = io.eventdedup.limits.WriteBudget.largestWritten(config.sources());
+        try (Admin admin = backend.admin()) {
+            new TopicPreparer(admin, config).prepare();
+            for (String t : java.util.List.of(id + ".out", id + ".audit", id + ".dlq")) {
+                var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t);
+                String max = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions()
+                        .until(() -> admin.describeConfigs(java.util.List.of(resource)).all().get().get(resource).get("max.message.bytes").value(),
+                                java.util.Objects::nonNull);
+                assertThat(Long.parseLong(max)).as(t).isEqualTo(largest).isGreaterThan(1_048_588L);
+            }
+        }
+    }
+
+    @Test
+    void anExistingTopicTooSmallForWhatTheSourceAcceptsRefusesStartUpWithTheNumbers() {
+        backend.createTopics(1, id + ".in.a", id + ".in.b", id + ".out"); // the broker's default max.message.bytes: 1048588
+        AppConfig config = config(Map.of());
+        long largest = io.eventdedup.limits.WriteBudget.largestWritten(config.sources());
+        try (Admin admin = backend.admin()) {
+            assertThatThrownBy(() -> new TopicPreparer(admin, config).prepare())
+                    .hasMessageContaining("topic '" + id + ".out' holds records up to 1048588 bytes (max.message.bytes)")
+                    .hasMessageContaining("writes up to " + largest + " bytes there")
+                    .hasMessageContaining("max-record-bytes 1048576");
+        }
+    }
+
     private static java.util.Set<String> topicNames(Admin admin) {
         try {
             return admin.listTopics().names().get();

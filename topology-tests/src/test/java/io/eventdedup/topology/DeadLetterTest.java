@@ -1,7 +1,6 @@
 package io.eventdedup.topology;
 
 import io.eventdedup.serde.ConfluentWireFormat;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(DedupHarnessExtension.class)
 class DeadLetterTest {
     DedupHarness h;
-    TestInputTopic<byte[], byte[]> hooks;
-    TestInputTopic<byte[], byte[]> telemetryIn;
+    DedupHarness.Input hooks;
+    DedupHarness.Input telemetryIn;
 
     @BeforeEach
     void open(DedupHarness h) {

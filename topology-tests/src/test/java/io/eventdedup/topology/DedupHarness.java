@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -62,19 +63,24 @@ final class DedupHarness implements AutoCloseable {
     final int webhookSchemaId = registry.register(SchemaRegistry.valueSubject("webhooks.events"), WebhookEvent.getClassSchema());
     final DedupConfig config;
     final Path stateDir;
-    private final Instant wallClock;
+    /** The wall clock of the driver and of the timestamp extractors: the same reading for both. */
+    private final AtomicLong wallClock;
+    /** True when piping a record first moves the wall clock up to its timestamp: senders with true clocks, no lag. */
+    private final boolean wallFollowsRecords;
     private Map<String, String> streamsOverrides = Map.of();
     private TopologyTestDriver driver;
     private boolean closed;
 
+    /** A world of true clocks: each record arrives at its own timestamp (the wall clock moves up to it as it is piped). */
     DedupHarness(Path stateDir) {
-        this(stateDir, Instant.ofEpochMilli(T0).plus(Duration.ofDays(30)), Map.of());
+        this(stateDir, null, Map.of());
     }
 
-    /** @param wallClock the driver's wall clock; far after T0 by default so record timestamps are never "in the future" */
+    /** @param wallClock the driver's wall clock, which stays there until moved ({@link #setWallClock}); null: it follows the records from T0 */
     DedupHarness(Path stateDir, Instant wallClock, Map<String, String> overrides) {
         this.stateDir = stateDir;
-        this.wallClock = wallClock;
+        this.wallFollowsRecords = wallClock == null;
+        this.wallClock = new AtomicLong(wallClock == null ? T0 : wallClock.toEpochMilli());
         Map<String, String> conf = new HashMap<>(DefaultConfig.load());
         conf.put("sources", "telemetry,webhooks,hooks");
         conf.put("source.telemetry.input.topics", "telemetry.events,telemetry.replay");
@@ -96,9 +102,72 @@ final class DedupHarness implements AutoCloseable {
 
     private void open() {
         StreamsBuilder builder = new StreamsBuilder();
-        new DedupTopology(config, registry, DedupObserver.NONE).addTo(builder);
+        new DedupTopology(config, registry, observer, wallClock::get).addTo(builder);
         Properties props = StreamsProperties.build(APP_ID, "unused:9092", stateDir.toString(), streamsOverrides);
-        driver = new TopologyTestDriver(builder.build(props), props, wallClock);
+        driver = new TopologyTestDriver(builder.build(props), props, Instant.ofEpochMilli(wallClock.get()));
+    }
+
+    /** What the topology reported; a test may replace it before {@link #reopen()}. */
+    DedupObserver observer = DedupObserver.NONE;
+
+    /** Moves the wall clock forward to {@code millis} (never back: neither does a driver's). */
+    void setWallClock(long millis) {
+        long now = wallClock.get();
+        if (millis <= now) return;
+        driver.advanceWallClockTime(Duration.ofMillis(millis - now));
+        wallClock.set(millis);
+    }
+
+    long wallClock() {
+        return wallClock.get();
+    }
+
+    /** Closes the driver (deleting its state) and opens a new one: a fresh task with empty stores. */
+    void reopen() {
+        driver.close();
+        open();
+    }
+
+    /** An input topic; piping moves the wall clock up to the record's timestamp when the wall clock follows the records. */
+    final class Input {
+        private final TestInputTopic<byte[], byte[]> topic;
+
+        private Input(String name, TestInputTopic<byte[], byte[]> topic) {
+            this.name = name;
+            this.topic = topic;
+        }
+
+        private final String name;
+
+        void pipeInput(byte[] key, byte[] value, long timestamp) {
+            arriveAt(timestamp);
+            if (timestamp < 0) pipeNegative(key, value, timestamp);
+            else topic.pipeInput(key, value, timestamp);
+        }
+
+        /**
+         * A broker accepts CreateTime -5 (issue 10), but {@link TestRecord} refuses negative timestamps; the driver's own private
+         * entry point (the one its input topics end in) takes the raw record, as a consumer would hand it to Kafka Streams.
+         */
+        private void pipeNegative(byte[] key, byte[] value, long timestamp) {
+            try {
+                java.lang.reflect.Method pipe = TopologyTestDriver.class.getDeclaredMethod("pipeRecord", String.class, long.class,
+                        byte[].class, byte[].class, org.apache.kafka.common.header.Headers.class);
+                pipe.setAccessible(true);
+                pipe.invoke(driver, name, timestamp, key, value, new org.apache.kafka.common.header.internals.RecordHeaders());
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("TopologyTestDriver.pipeRecord(String, long, byte[], byte[], Headers) not found", e);
+            }
+        }
+
+        void pipeInput(TestRecord<byte[], byte[]> record) {
+            arriveAt(record.timestamp());
+            topic.pipeInput(record);
+        }
+
+        private void arriveAt(long timestamp) {
+            if (wallFollowsRecords) setWallClock(timestamp);
+        }
     }
 
     /** Reopens the driver under at-least-once so that {@link #restart()} finds a checkpointed state directory. */
@@ -117,8 +186,8 @@ final class DedupHarness implements AutoCloseable {
         return driver;
     }
 
-    TestInputTopic<byte[], byte[]> input(String topic) {
-        return driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer());
+    Input input(String topic) {
+        return new Input(topic, driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer()));
     }
 
     /** Everything written to {@code topic} since the last call. */

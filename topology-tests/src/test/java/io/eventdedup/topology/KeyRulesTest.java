@@ -1,6 +1,5 @@
 package io.eventdedup.topology;
 
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(DedupHarnessExtension.class)
 class KeyRulesTest {
     DedupHarness h;
-    TestInputTopic<byte[], byte[]> hooks;
+    DedupHarness.Input hooks;
 
     @BeforeEach
     void open(DedupHarness h) {
@@ -79,7 +78,7 @@ class KeyRulesTest {
 
     @Test
     void avroVolatileFieldsDoNotMakeARetryLookLikeADifferentPayload() {
-        TestInputTopic<byte[], byte[]> in = h.input("telemetry.events");
+        DedupHarness.Input in = h.input("telemetry.events");
         in.pipeInput(null, h.avro(telemetry("e-1", "acme", 1, 0.25)), T0);
         in.pipeInput(null, h.avro(telemetry("e-1", "acme", 5, 0.25)), T0 + 10_000);
         assertThat(h.drain("telemetry.events.unique")).hasSize(1);

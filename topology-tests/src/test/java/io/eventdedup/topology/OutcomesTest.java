@@ -1,7 +1,6 @@
 package io.eventdedup.topology;
 
 import io.eventdedup.schemas.DuplicateDetected;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(DedupHarnessExtension.class)
 class OutcomesTest {
     DedupHarness h;
-    TestInputTopic<byte[], byte[]> telemetryIn;
+    DedupHarness.Input telemetryIn;
     long ttl;
 
     @BeforeEach
@@ -118,7 +117,7 @@ class OutcomesTest {
 
     @Test
     void webhookRetriesWithANewSignatureAndAttemptAreDuplicatesForThreeDays() {
-        TestInputTopic<byte[], byte[]> in = h.input("webhooks.events");
+        DedupHarness.Input in = h.input("webhooks.events");
         long webhookTtl = h.source("webhooks").ttlDuration().toMillis();
         in.pipeInput(null, h.avro(webhook("evt_1", "acme", 1, "{\"amount\":10}")), T0);
         in.pipeInput(null, h.avro(webhook("evt_1", "acme", 2, "{\"amount\":10}")), T0 + 3_600_000);

@@ -1,6 +1,9 @@
 package io.eventdedup.config;
 
 import org.apache.kafka.common.serialization.Serdes;
+import io.eventdedup.limits.WriteBudget;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.util.LinkedHashMap;
@@ -23,8 +26,11 @@ public final class StreamsProperties {
     public static final String ROCKSDB_BUDGET_CONFIG = "event.dedup.rocksdb.memory.bytes";
     /** Streams config key carrying the DLQ topic, read by the runtime's processing exception handler. */
     public static final String DLQ_TOPIC_CONFIG = "event.dedup.dlq.topic";
+    /** Streams config key carrying the largest record the DLQ holds (WriteBudget), read by the runtime's exception handlers. */
+    public static final String DLQ_MAX_RECORD_BYTES_CONFIG = "event.dedup.dlq.max.record.bytes";
     static final String ROCKSDB_CONFIG_SETTER = "io.eventdedup.runtime.BoundedRocksDbMemory";
     static final String PROCESSING_EXCEPTION_HANDLER = "io.eventdedup.runtime.DedupProcessingExceptionHandler";
+    static final String PRODUCTION_EXCEPTION_HANDLER = "io.eventdedup.runtime.DedupProductionExceptionHandler";
 
     /** Streams keys that one of our settings sets: {@code kafka.KEY} collides with that setting. */
     public static final Map<String, Setting<?>> FROM_SETTINGS = ordered(
@@ -37,6 +43,9 @@ public final class StreamsProperties {
             StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, Settings.ROCKSDB_MEMORY_BUDGET,
             ROCKSDB_BUDGET_CONFIG, Settings.ROCKSDB_MEMORY_BUDGET,
             DLQ_TOPIC_CONFIG, Settings.DLQ_TOPIC,
+            DLQ_MAX_RECORD_BYTES_CONFIG, Settings.MAX_RECORD_BYTES,
+            StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), Settings.MAX_RECORD_BYTES,
+            StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Settings.MAX_RECORD_BYTES,
             StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Settings.DLQ_TOPIC);
 
     /** Streams keys the design fixes, with their values: {@code kafka.KEY} is refused. */
@@ -46,6 +55,7 @@ public final class StreamsProperties {
             // The store and repartition topic names are the memory of the application: refuse to start with a generated one.
             StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true",
             StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, PROCESSING_EXCEPTION_HANDLER,
+            StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, PRODUCTION_EXCEPTION_HANDLER,
             StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true"); // no global stores; opts in to the 5.0 default
 
     /**
@@ -83,6 +93,12 @@ public final class StreamsProperties {
         settings.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, ROCKSDB_CONFIG_SETTER);
         settings.put(ROCKSDB_BUDGET_CONFIG, Long.toString(c.rocksDbMemoryBytes()));
         settings.put(DLQ_TOPIC_CONFIG, c.deadLetterTopic());
+        // Record sizes: every topic the app writes holds its largest record (the repartition topics through Streams' topic.
+        // prefix, the others through TopicPreparer), the producer may send it, and a refusal becomes a DLQ reference.
+        String largest = Long.toString(WriteBudget.largestWritten(c.sources()));
+        settings.put(DLQ_MAX_RECORD_BYTES_CONFIG, largest);
+        settings.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), largest);
+        settings.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Long.toString(Math.max(1_048_576L, Long.parseLong(largest))));
         // Kafka Streams' own handlers (e.g. a corrupt record in our repartition topic) send their dead letters to the same DLQ.
         settings.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, c.deadLetterTopic());
         settings.putAll(FIXED);

@@ -1,7 +1,7 @@
 package io.eventdedup.key;
 
 /**
- * The payload fingerprint forms (DESIGN §2). Form 2, canonical by field name and value, is what the store records from this
+ * The payload fingerprint forms (docs/design.md §2). Form 2, canonical by field name and value, is what the store records from this
  * release on; form 1, the writer-order Avro bytes and the Jackson-printed JSON, is what earlier releases stored.
  *
  * <p><b>Upgrade.</b> A store written by an earlier release holds form-1 fingerprints for up to one TTL (plus one segment) after the

@@ -1,8 +1,9 @@
 package io.eventdedup.runtime;
 
 import io.eventdedup.key.InvalidReason;
-import io.eventdedup.topology.DedupHeaders;
+import io.eventdedup.topology.DeadLetters;
 import io.eventdedup.topology.Envelope;
+import io.eventdedup.topology.Origin;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -24,15 +25,25 @@ import java.util.Map;
  */
 public final class DedupProcessingExceptionHandler implements ProcessingExceptionHandler {
     public static final String DLQ_TOPIC_CONFIG = io.eventdedup.config.StreamsProperties.DLQ_TOPIC_CONFIG;
+    /** The largest record the DLQ holds (WriteBudget); a larger copy goes as a reference. Absent: the broker's 1 MiB default. */
+    public static final String DLQ_MAX_RECORD_BYTES_CONFIG = io.eventdedup.config.StreamsProperties.DLQ_MAX_RECORD_BYTES_CONFIG;
     private static final Logger LOG = LoggerFactory.getLogger(DedupProcessingExceptionHandler.class);
 
     private String dlqTopic;
+    private DeadLetters deadLetters;
 
     @Override
     public void configure(Map<String, ?> configs) {
+        deadLetters = deadLetters(configs);
+        dlqTopic = deadLetters.topic();
+    }
+
+    /** The DLQ writer the handlers share, from the Streams config. */
+    static DeadLetters deadLetters(Map<String, ?> configs) {
         Object t = configs.get(DLQ_TOPIC_CONFIG);
         if (t == null) throw new IllegalStateException(DLQ_TOPIC_CONFIG + " missing from the Streams config");
-        dlqTopic = t.toString();
+        Object max = configs.get(DLQ_MAX_RECORD_BYTES_CONFIG);
+        return new DeadLetters(t.toString(), max == null ? 1_048_588L : Long.parseLong(max.toString()));
     }
 
     @Override
@@ -62,29 +73,27 @@ public final class DedupProcessingExceptionHandler implements ProcessingExceptio
     ProducerRecord<byte[], byte[]> deadLetter(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         byte[] key;
         byte[] value;
-        String topic = context.topic();
-        int partition = context.partition();
-        long offset = context.offset();
+        Origin origin;
         RecordHeaders headers = new RecordHeaders(context.headers().toArray());
         if (record.value() instanceof Envelope e) {
             // After the repartition, the raw source record is our envelope: recover the original record from it.
             key = e.originalKey();
             value = e.originalValue();
-            topic = e.origin().topic();
-            partition = e.origin().partition();
-            offset = e.origin().offset();
+            origin = e.origin();
         } else {
             key = context.sourceRawKey();
             value = context.sourceRawValue();
+            origin = new Origin(context.topic(), context.partition(), context.offset(), context.timestamp());
         }
-        DedupHeaders.stripOurs(headers);
-        DedupHeaders.add(headers, DedupHeaders.REASON, InvalidReason.PROCESSING_ERROR.name());
-        DedupHeaders.add(headers, DedupHeaders.DETAIL, exception.getClass().getName() + ": " + exception.getMessage()
-                + " (in " + context.processorNodeId() + ")");
-        DedupHeaders.add(headers, DedupHeaders.ORIGIN_TOPIC, topic);
-        DedupHeaders.add(headers, DedupHeaders.ORIGIN_PARTITION, Integer.toString(partition));
-        DedupHeaders.add(headers, DedupHeaders.ORIGIN_OFFSET, Long.toString(offset));
-        DedupHeaders.add(headers, DedupHeaders.ORIGIN_TIMESTAMP, Long.toString(context.timestamp()));
-        return new ProducerRecord<>(dlqTopic, null, context.timestamp(), key, value, headers);
+        String detail = exception.getClass().getName() + ": " + exception.getMessage() + " (in " + context.processorNodeId() + ")";
+        DeadLetters.Cause cause = DeadLetters.Cause.of(sourceOf(context.processorNodeId()), InvalidReason.PROCESSING_ERROR, detail, origin);
+        return DeadLetters.toProducerRecord(deadLetters.letter(cause, key, value, headers, System.currentTimeMillis()));
+    }
+
+    /** The source a processor belongs to: every processor is named {@code {source}-{step}}. */
+    static String sourceOf(String processorNodeId) {
+        if (processorNodeId == null) return null;
+        int dash = processorNodeId.lastIndexOf('-');
+        return dash <= 0 ? null : processorNodeId.substring(0, dash);
     }
 }

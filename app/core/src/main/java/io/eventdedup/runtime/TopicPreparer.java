@@ -2,6 +2,11 @@ package io.eventdedup.runtime;
 
 import io.eventdedup.config.AppConfig;
 import io.eventdedup.config.SourceConfig;
+import io.eventdedup.limits.WriteBudget;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -25,6 +30,10 @@ import java.util.concurrent.TimeoutException;
  * Checks the topics before the application starts. Input topics must exist: a missing one fails fast with its name (they are
  * never created, since a typo would otherwise silently read nothing). Output, audit and DLQ topics are created when
  * {@code topics.create=true} — with as many partitions as the source's widest input topic — and otherwise must exist.
+ *
+ * <p>Every topic the app writes must hold the largest record it writes there ({@link WriteBudget}): topics it creates get that
+ * {@code max.message.bytes}; topics that exist already (outputs, audit, DLQ, and the repartition topics of an earlier run) are
+ * checked, and start-up refuses, naming the topic and the numbers, when one is too small for what the sources accept.
  */
 public final class TopicPreparer {
     private static final Logger LOG = LoggerFactory.getLogger(TopicPreparer.class);
@@ -67,10 +76,64 @@ public final class TopicPreparer {
         if (!toCreate.isEmpty() && !config.createTopics()) {
             toCreate.keySet().forEach(t -> problems.add("topic '" + t + "' does not exist and topics.create=false"));
         }
+        Map<String, Long> need = sizeNeeds();
+        problems.addAll(tooSmall(need, toCreate.keySet()));
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Kafka topics are not ready:\n  - " + String.join("\n  - ", problems));
         }
-        if (!toCreate.isEmpty()) create(toCreate);
+        if (!toCreate.isEmpty()) create(toCreate, need);
+    }
+
+    /** The largest record written to each topic the app writes, by topic; repartition topics under their full names. */
+    Map<String, Long> sizeNeeds() {
+        Map<String, Long> need = new LinkedHashMap<>();
+        long all = WriteBudget.largestWritten(config.sources());
+        need.put(config.auditTopic(), all);
+        need.put(config.deadLetterTopic(), all);
+        for (SourceConfig s : config.sources()) {
+            need.merge(s.outputTopic(), WriteBudget.largestWritten(s), Math::max);
+            if (!s.producersKeyByDedupKey()) {
+                need.put(config.applicationId() + "-" + s.repartitionName() + "-repartition", WriteBudget.largestWritten(s));
+            }
+        }
+        return need;
+    }
+
+    /** Existing topics whose max.message.bytes is below what is written to them; topics about to be created are skipped. */
+    private List<String> tooSmall(Map<String, Long> need, Set<String> creating) throws InterruptedException {
+        List<ConfigResource> resources = new ArrayList<>();
+        need.keySet().stream().filter(t -> !creating.contains(t)).forEach(t -> resources.add(new ConfigResource(ConfigResource.Type.TOPIC, t)));
+        List<String> problems = new ArrayList<>();
+        Map<ConfigResource, org.apache.kafka.common.KafkaFuture<Config>> found = admin.describeConfigs(resources).values();
+        for (ConfigResource r : resources) {
+            Config c;
+            try {
+                c = found.get(r).get(TIMEOUT_S, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnknownTopicOrPartitionException) continue; // a repartition topic Kafka Streams will create
+                throw new IllegalStateException("cannot describe the configuration of topic " + r.name() + ": " + e.getCause().getMessage(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("no answer from Kafka within " + TIMEOUT_S + " s describing topic " + r.name(), e);
+            }
+            ConfigEntry max = c.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            if (max == null || max.value() == null) continue;
+            long holds = Long.parseLong(max.value());
+            long wanted = need.get(r.name());
+            if (holds < wanted) {
+                problems.add("topic '" + r.name() + "' holds records up to " + holds + " bytes (max.message.bytes), but event-dedup writes up to "
+                        + wanted + " bytes there: max-record-bytes " + largestAcceptedFor(r.name()) + " of what it accepts plus up to "
+                        + (wanted - largestAcceptedFor(r.name())) + " bytes of envelope and headers. Raise its max.message.bytes to at least "
+                        + wanted + ", or lower source.NAME.max-record-bytes to at most " + (holds - (wanted - largestAcceptedFor(r.name()))));
+            }
+        }
+        return problems;
+    }
+
+    private long largestAcceptedFor(String topic) {
+        return config.sources().stream()
+                .filter(s -> topic.equals(s.outputTopic()) || topic.equals(config.auditTopic()) || topic.equals(config.deadLetterTopic())
+                        || topic.endsWith("-" + s.repartitionName() + "-repartition"))
+                .mapToLong(WriteBudget::largestAccepted).max().orElse(0);
     }
 
     private Map<String, Optional<TopicDescription>> describe(Set<String> topics) throws InterruptedException {
@@ -92,14 +155,15 @@ public final class TopicPreparer {
         return out;
     }
 
-    private void create(Map<String, Integer> topics) throws InterruptedException {
+    private void create(Map<String, Integer> topics, Map<String, Long> need) throws InterruptedException {
         List<NewTopic> newTopics = new ArrayList<>();
         topics.forEach((name, partitions) -> newTopics.add(new NewTopic(name, Optional.of(partitions),
-                config.topicReplicationFactor() == -1 ? Optional.empty() : Optional.of((short) config.topicReplicationFactor()))));
+                config.topicReplicationFactor() == -1 ? Optional.empty() : Optional.of((short) config.topicReplicationFactor()))
+                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(need.get(name))))));
         admin.createTopics(newTopics).values().forEach((name, future) -> {
             try {
                 future.get(TIMEOUT_S, TimeUnit.SECONDS);
-                LOG.info("Created topic {} with {} partitions", name, topics.get(name));
+                LOG.info("Created topic {} with {} partitions, max.message.bytes {}", name, topics.get(name), need.get(name));
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) { // another instance created it first: fine
                     throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e.getCause());

@@ -24,6 +24,10 @@ public final class DedupHeaders {
     public static final String ORIGIN_PARTITION = "dedup.origin.partition";
     public static final String ORIGIN_OFFSET = "dedup.origin.offset";
     public static final String ORIGIN_TIMESTAMP = "dedup.origin.timestamp";
+    /** Size in bytes of the input record a DLQ reference stands for; present only on references, which carry no key, value or sender headers. */
+    public static final String ORIGIN_SIZE = "dedup.origin.size";
+    /** The sender's timestamp, when the record is written with another one (see {@link DedupClock}). */
+    public static final String ORIGINAL_TIMESTAMP = "dedup.original-timestamp";
 
     private DedupHeaders() {}
 

@@ -15,6 +15,12 @@ public interface DedupObserver {
     /** A unique event was forwarded {@code latencyMs} after its input record's timestamp. */
     default void uniqueLatency(String source, long latencyMs) {}
 
-    /** A record's timestamp was further ahead of the wall clock than the source's clock-skew buffer, and was clamped. */
+    /**
+     * A record's timestamp was outside {@code [wall - TTL, wall + B]} and is written with the wall clock instead, the original in
+     * {@code dedup.original-timestamp} (see {@link DedupClock}). Reported once per input record, at keying.
+     */
     default void timestampClamped(String source) {}
+
+    /** An input record read again (at-least-once, after a crash) was forwarded again; it is also reported as UNIQUE. */
+    default void reprocessed(String source) {}
 }

@@ -2,10 +2,10 @@ package io.eventdedup.topology;
 
 import io.eventdedup.config.DedupConfig;
 import io.eventdedup.config.SourceConfig;
+import io.eventdedup.limits.WriteBudget;
 import io.eventdedup.registry.SchemaRegistry;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -21,6 +21,7 @@ import org.apache.kafka.streams.state.WindowStore;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.LongSupplier;
 
 /**
  * The deduplicating topology, a pure function of a {@link StreamsBuilder}, the typed config and the registry seam. Per source:
@@ -39,11 +40,18 @@ public final class DedupTopology {
     private final DedupConfig config;
     private final SchemaRegistry registry;
     private final DedupObserver observer;
+    private final LongSupplier wallClock;
 
     public DedupTopology(DedupConfig config, SchemaRegistry registry, DedupObserver observer) {
+        this(config, registry, observer, System::currentTimeMillis);
+    }
+
+    /** @param wallClock what the timestamp extractors read as the wall clock (tests pass the driver's); processors read their context's */
+    public DedupTopology(DedupConfig config, SchemaRegistry registry, DedupObserver observer, LongSupplier wallClock) {
         this.config = config;
         this.registry = registry;
         this.observer = observer;
+        this.wallClock = wallClock;
     }
 
     /** Builds the topology with explicit naming enforced, using the given Streams properties (for topology optimisation flags). */
@@ -62,16 +70,17 @@ public final class DedupTopology {
         builder.addStateStore(storeFor(source));
 
         KStream<byte[], byte[]> input = builder.stream(source.inputTopics(),
-                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(n + "-input"));
+                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+                        .withTimestampExtractor(new DedupTimestampExtractor(DedupClock.of(source), wallClock)).withName(n + "-input"));
         Map<String, KStream<Bytes, Envelope>> branches = input
                 .process(() -> new KeyingProcessor(source, registry, observer), Named.as(n + "-keying"))
                 .split(Named.as(n + "-"))
                 .branch((k, e) -> e.isInvalid(), Branched.as("invalid"))
                 .defaultBranch(Branched.as("valid"));
 
+        DeadLetters deadLetters = new DeadLetters(config.deadLetterTopic(), WriteBudget.largestWritten(config.sources()));
         branches.get(n + "-invalid")
-                .map((k, e) -> KeyValue.pair(e.originalKey(), new Routed(config.deadLetterTopic(), e.originalValue())),
-                        Named.as(n + "-invalid-to-dlq")) // keeps the headers the keying step set: reason, detail, origin
+                .process(() -> new DeadLetterProcessor(n, deadLetters), Named.as(n + "-invalid-to-dlq"))
                 .to(config.deadLetterTopic(), Produced.with(Serdes.ByteArray(), Routed.VALUE_ONLY).withName(n + "-dlq-sink"));
 
         KStream<Bytes, Envelope> valid = branches.get(n + "-valid");

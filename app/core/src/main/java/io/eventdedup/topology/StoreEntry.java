@@ -14,6 +14,8 @@ public record StoreEntry(byte[] fingerprintPrefix, int topicIndex, int partition
     static final byte VERSION = 1;
     public static final int FINGERPRINT_PREFIX_BYTES = 16;
     static final int SIZE = 1 + FINGERPRINT_PREFIX_BYTES + 1 + 4 + 8 + 4;
+    /** The topic index of a first delivery whose input topic has no index of its own (the 256th and later topics of a source). */
+    public static final int UNKNOWN_TOPIC = 255;
 
     public static StoreEntry first(byte[] fingerprint, int topicIndex, int partition, long offset) {
         return new StoreEntry(Arrays.copyOf(fingerprint, FINGERPRINT_PREFIX_BYTES), topicIndex, partition, offset, 1);
@@ -21,6 +23,11 @@ public record StoreEntry(byte[] fingerprintPrefix, int topicIndex, int partition
 
     public boolean sameFingerprint(byte[] fingerprint) {
         return Arrays.equals(fingerprintPrefix, 0, FINGERPRINT_PREFIX_BYTES, fingerprint, 0, FINGERPRINT_PREFIX_BYTES);
+    }
+
+    /** True when this entry's first delivery is the record at this input topic index, partition and offset. */
+    public boolean isFrom(int topicIndex, int partition, long offset) {
+        return topicIndex != UNKNOWN_TOPIC && this.topicIndex == topicIndex && this.partition == partition && this.offset == offset;
     }
 
     public StoreEntry withOneMoreDelivery() {
