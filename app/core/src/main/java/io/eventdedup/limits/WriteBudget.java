@@ -23,8 +23,11 @@ public final class WriteBudget {
     static final int MAX_HEADER_NAME = 32;
     /** A decimal long, with its sign. */
     static final int NUMBER = 20;
-    /** The repartition envelope's fixed fields (EnvelopeSerde: version, five lengths, fingerprint, partition, offset, timestamp, key length) and the 16-byte store key. */
-    static final int ENVELOPE_FIXED = 1 + 5 * 4 + 32 + 4 + 8 + 8 + 4 + 16;
+    /**
+     * The repartition envelope's fixed fields (EnvelopeSerde version 2: version, six lengths, the fingerprint in both forms,
+     * partition, offset, timestamp, key length) and the 16-byte store key.
+     */
+    static final int ENVELOPE_FIXED = 1 + 6 * 4 + 2 * 32 + 4 + 8 + 8 + 4 + 16;
 
     private WriteBudget() {}
 
