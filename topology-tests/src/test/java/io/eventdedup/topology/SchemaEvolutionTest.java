@@ -59,7 +59,7 @@ class SchemaEvolutionTest {
     @TempDir
     Path stateDir;
     DedupHarness h;
-    TestInputTopic<byte[], byte[]> telemetryIn;
+    DedupHarness.Input telemetryIn;
     int v2Id;
 
     @BeforeEach
@@ -137,7 +137,7 @@ class SchemaEvolutionTest {
 
     @Test
     void jsonNumbersEqualInValueAreADuplicateAndADifferentNumberIsAMismatch() {
-        TestInputTopic<byte[], byte[]> hooks = h.input("hooks.in");
+        DedupHarness.Input hooks = h.input("hooks.in");
         hooks.pipeInput(new TestRecord<>(null, json("{\"id\":\"h-1\",\"tenant\":\"acme\",\"amount\":1,\"attempt\":1}"), headers(), Instant.ofEpochMilli(T0)));
         hooks.pipeInput(new TestRecord<>(null, json("{\"attempt\":2,\"amount\":1.0,\"tenant\":\"acme\",\"id\":\"h-1\"}"), headers(), Instant.ofEpochMilli(T0 + 1)));
         hooks.pipeInput(new TestRecord<>(null, json("{\"id\":\"h-1\",\"tenant\":\"acme\",\"amount\":10e-1}"), headers(), Instant.ofEpochMilli(T0 + 2)));
@@ -150,7 +150,7 @@ class SchemaEvolutionTest {
 
     @Test
     void aFingerprintKeyedJsonEventWithTheSameValuesInAnotherNotationIsADuplicate() {
-        TestInputTopic<byte[], byte[]> hooks = h.input("hooks.in");
+        DedupHarness.Input hooks = h.input("hooks.in");
         hooks.pipeInput(new TestRecord<>(null, json("{\"tenant\":\"acme\",\"reading\":20}"), headers(), Instant.ofEpochMilli(T0)));
         hooks.pipeInput(new TestRecord<>(null, json("{\"reading\":2e1, \"tenant\":\"acme\"}"), headers(), Instant.ofEpochMilli(T0 + 1)));
 
