@@ -91,7 +91,7 @@ final class KafkaPassThrough {
         Setting<?> ours = StreamsProperties.FROM_SETTINGS.get(key);
         if (ours != null) {
             problems.add(new ConfigProblem("kafka." + key, Secrets.display("kafka." + key, value),
-                    "collides with " + ours.key() + ", which sets it: set " + ours.key() + " instead (without kafka.)"));
+                    "collides with " + ours.pattern() + ", which sets it: set " + ours.pattern() + " instead (without kafka.)"));
             return true;
         }
         if (StreamsProperties.FIXED.containsKey(key)) {

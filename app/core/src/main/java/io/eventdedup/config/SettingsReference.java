@@ -97,7 +97,7 @@ public final class SettingsReference {
         sb.append("```\n\n");
         sb.append("## What event-dedup sets in Kafka Streams\n\n");
         sb.append("From our settings; `kafka.KEY` is refused, set the setting instead:\n\n| Streams key | Set from |\n|---|---|\n");
-        StreamsProperties.FROM_SETTINGS.forEach((k, s) -> sb.append("| `").append(k).append("` | `").append(s.key()).append("` |\n"));
+        StreamsProperties.FROM_SETTINGS.forEach((k, s) -> sb.append("| `").append(k).append("` | `").append(s.pattern()).append("` |\n"));
         sb.append("\nFixed by the design; `kafka.KEY` is refused:\n\n| Streams key | Value |\n|---|---|\n");
         StreamsProperties.FIXED.forEach((k, v) -> sb.append("| `").append(k).append("` | `").append(v).append("` |\n"));
         sb.append("\nDefaults event-dedup chooses; `kafka.KEY` replaces them:\n\n| Streams key | Value |\n|---|---|\n");
