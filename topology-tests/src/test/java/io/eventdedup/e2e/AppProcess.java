@@ -103,6 +103,14 @@ final class AppProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** Waits for the process to end on its own; its exit status, or fails with the log. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(name + " still running after " + timeout + ":\n" + tail());
+        }
+        return process.exitValue();
+    }
+
     /** SIGTERM and the exit status. */
     int stop() throws InterruptedException {
         process.destroy();

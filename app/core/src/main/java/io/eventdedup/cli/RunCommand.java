@@ -46,8 +46,14 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         boolean failed = app.awaitStop();
         if (failed) {
-            LOG.error("Kafka Streams failed; exiting with status 1");
-            Runtime.getRuntime().removeShutdownHook(hook);
+            // The one line that says why; close is bounded (DedupApplication.CLOSE_TIMEOUT), so the exit follows within seconds.
+            LOG.error("{}; exiting with status 1", app.failureReason());
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException sigtermMeanwhile) {
+                closed.await(); // the hook is closing the app already
+                return 1;
+            }
             app.close();
             return 1;
         }

@@ -18,13 +18,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * The operations endpoint (docs/design.md §9), on the JDK's built-in HTTP server:
  *
  * <pre>
- * GET /health/live   200 {"status":"UP"} while the process is up
+ * GET /health/live   200 {"status":"UP"} while the process is up and Kafka Streams has not failed; 503 {"status":"DOWN"} from
+ *                    PENDING_ERROR on (the client has failed: restart the process)
  * GET /health/ready  200 {"status":"UP","state":"RUNNING"} while Kafka Streams is RUNNING, else 503 {"status":"DOWN","state":"..."}
  * GET /metrics       Prometheus text exposition 0.0.4
  * other paths 404, other methods on these paths 405
@@ -77,17 +79,19 @@ public final class OpsHttpServer implements AutoCloseable {
     private final Duration stopGrace;
     private final Supplier<KafkaStreams.State> streamsState;
     private final Supplier<String> scrape;
+    private final BooleanSupplier live;
     private final Object lock = new Object();
     private int inFlight;
     private boolean closed;
 
     private OpsHttpServer(HttpServer server, ExecutorService executor, Duration stopGrace,
-                          Supplier<KafkaStreams.State> streamsState, Supplier<String> scrape) {
+                          Supplier<KafkaStreams.State> streamsState, BooleanSupplier live, Supplier<String> scrape) {
         this.server = server;
         this.executor = executor;
         this.stopGrace = stopGrace;
         this.streamsState = streamsState;
         this.scrape = scrape;
+        this.live = live;
     }
 
     /**
@@ -99,7 +103,14 @@ public final class OpsHttpServer implements AutoCloseable {
      */
     public static OpsHttpServer start(Settings settings, Supplier<KafkaStreams.State> streamsState, PrometheusMeterRegistry registry)
             throws IOException {
+        return start(settings, streamsState, () -> !failed(streamsState), registry);
+    }
+
+    /** @param live false once the client has failed (even a moment before its state says so); /health/live then answers 503 */
+    public static OpsHttpServer start(Settings settings, Supplier<KafkaStreams.State> streamsState, BooleanSupplier live,
+                                      PrometheusMeterRegistry registry) throws IOException {
         Objects.requireNonNull(streamsState, "streamsState");
+        Objects.requireNonNull(live, "live");
         Objects.requireNonNull(registry, "registry");
         InetSocketAddress address = new InetSocketAddress(settings.bindAddress(), settings.port());
         if (address.isUnresolved()) throw new IOException("cannot resolve ops HTTP bind address " + settings.bindAddress());
@@ -110,7 +121,7 @@ public final class OpsHttpServer implements AutoCloseable {
             throw new IOException("cannot listen for ops HTTP on " + settings.bindAddress() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
         ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
-        OpsHttpServer ops = new OpsHttpServer(server, executor, settings.stopGrace(), streamsState, registry::scrape);
+        OpsHttpServer ops = new OpsHttpServer(server, executor, settings.stopGrace(), streamsState, live, registry::scrape);
         server.createContext("/", ops::handle);
         server.setExecutor(executor);
         server.start();
@@ -151,9 +162,30 @@ public final class OpsHttpServer implements AutoCloseable {
             return;
         }
         switch (path) {
-            case "/health/live" -> send(ex, 200, JSON, "{\"status\":\"UP\"}");
+            case "/health/live" -> live(ex);
             case "/health/ready" -> ready(ex);
             default -> metrics(ex);
+        }
+    }
+
+    /** A client in PENDING_ERROR or ERROR never recovers on its own: the process is not live, whatever else still runs. */
+    private void live(HttpExchange ex) throws IOException {
+        boolean up;
+        try {
+            up = live.getAsBoolean() && !failed(streamsState);
+        } catch (RuntimeException e) {
+            up = true; // cannot tell: a restart would not be justified by a failing probe of our own
+        }
+        if (up) send(ex, 200, JSON, "{\"status\":\"UP\"}");
+        else send(ex, 503, JSON, "{\"status\":\"DOWN\",\"reason\":\"Kafka Streams failed\"}");
+    }
+
+    private static boolean failed(Supplier<KafkaStreams.State> streamsState) {
+        try {
+            KafkaStreams.State s = streamsState.get();
+            return s == KafkaStreams.State.PENDING_ERROR || s == KafkaStreams.State.ERROR;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * A small thread-safe LRU map. Registry answers are immutable, so entries never expire; the bound only keeps a client that meets
- * many schema ids (or a hostile stream naming random ids that happen to exist) from growing without limit.
+ * many schema ids (or a hostile stream naming random ids that happen to exist) from growing without limit. Answers that do expire
+ * (an id the registry does not have) are kept by {@link NotFoundCache}.
  */
 final class BoundedCache<K, V> {
     private final Map<K, V> map;
@@ -27,6 +28,10 @@ final class BoundedCache<K, V> {
 
     synchronized void put(K key, V value) {
         map.put(key, value);
+    }
+
+    synchronized void remove(K key) {
+        map.remove(key);
     }
 
     synchronized int size() {

@@ -48,6 +48,17 @@ public record RegistryClientSettings(
     public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(200);
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(10);
     public static final int DEFAULT_CACHE_CAPACITY = 1000;
+    /**
+     * How long {@link HttpSchemaRegistry} remembers that a schema id does not exist (the registry's 40403, or a bare 404 while the
+     * registry otherwise answers), so that records naming a garbage id cost the registry at most one request per id per this
+     * interval, never one per record. The price: a schema registered after the gate was told its id is unknown (a follower
+     * replica lagging the leader by more than the producer took to send its first record) is still unknown to the gate for up to
+     * this long, and its records go to the DLQ as UNKNOWN_SCHEMA, from where they can be replayed. Registry ids are never reused,
+     * so a miss can only turn into a hit this way. A constant until the settings table lands.
+     */
+    public static final Duration NOT_FOUND_CACHE_TTL = Duration.ofSeconds(60);
+    /** Schema ids remembered as missing at most (least recently used first out); Confluent's client keeps as many. */
+    public static final int NOT_FOUND_CACHE_CAPACITY = 10_000;
 
     private static final String MASK = "****";
 

@@ -13,9 +13,16 @@ import org.slf4j.LoggerFactory;
 public final class UncaughtExceptionPolicy implements StreamsUncaughtExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(UncaughtExceptionPolicy.class);
     private final Runnable onThreadReplaced;
+    private final java.util.function.Consumer<Throwable> onFatal;
 
     public UncaughtExceptionPolicy(Runnable onThreadReplaced) {
+        this(onThreadReplaced, t -> {});
+    }
+
+    /** @param onFatal told the cause before the client is shut down, so that {@code run} can say why it exits */
+    public UncaughtExceptionPolicy(Runnable onThreadReplaced, java.util.function.Consumer<Throwable> onFatal) {
         this.onThreadReplaced = onThreadReplaced;
+        this.onFatal = onFatal;
     }
 
     static boolean isTransient(Throwable t) {
@@ -37,7 +44,9 @@ public final class UncaughtExceptionPolicy implements StreamsUncaughtExceptionHa
             onThreadReplaced.run();
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         }
-        LOG.error("Unexpected error in a stream thread; shutting down", exception);
+        // The one ERROR line of a fatal exit is run's, with this cause (Kafka Streams logs the stack trace itself).
+        LOG.debug("Unexpected error in a stream thread; shutting the client down", exception);
+        onFatal.accept(exception);
         return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
 

@@ -55,15 +55,30 @@ class OpsHttpServerTest {
     }
 
     @Test
-    void livenessIsUpWhateverTheStreamsState() throws IOException {
+    void livenessIsUpInEveryStateButTheFailedOnes() throws IOException {
         int port = start(state::get).port();
         for (KafkaStreams.State s : KafkaStreams.State.values()) {
             state.set(s);
             HttpResponse<String> live = Http.get(port, "/health/live");
-            assertThat(live.statusCode()).as("liveness in %s", s).isEqualTo(200);
-            assertThat(live.body()).isEqualTo("{\"status\":\"UP\"}");
             assertThat(live.headers().firstValue("Content-Type")).hasValue("application/json");
+            if (s == KafkaStreams.State.PENDING_ERROR || s == KafkaStreams.State.ERROR) {
+                assertThat(live.statusCode()).as("liveness in %s", s).isEqualTo(503);
+                assertThat(live.body()).contains("\"status\":\"DOWN\"");
+            } else {
+                assertThat(live.statusCode()).as("liveness in %s", s).isEqualTo(200);
+                assertThat(live.body()).isEqualTo("{\"status\":\"UP\"}");
+            }
         }
+    }
+
+    @Test
+    void livenessIs503AsSoonAsTheClientIsKnownToHaveFailedEvenWhileItsStateStillSaysRunning() throws IOException {
+        java.util.concurrent.atomic.AtomicBoolean live = new java.util.concurrent.atomic.AtomicBoolean(true);
+        state.set(KafkaStreams.State.RUNNING);
+        server = OpsHttpServer.start(LOCAL_EPHEMERAL, state::get, live::get, registry);
+        assertThat(Http.get(server.port(), "/health/live").statusCode()).isEqualTo(200);
+        live.set(false);
+        assertThat(Http.get(server.port(), "/health/live").statusCode()).isEqualTo(503);
     }
 
     @Test

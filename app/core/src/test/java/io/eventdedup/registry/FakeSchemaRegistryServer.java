@@ -43,6 +43,8 @@ final class FakeSchemaRegistryServer implements AutoCloseable {
     private static final Pattern SCHEMA_BY_ID = Pattern.compile("/schemas/ids/(-?\\d+)");
     private static final Pattern REGISTER = Pattern.compile("/subjects/([^/]+)/versions");
     private static final Pattern LOOKUP = Pattern.compile("/subjects/([^/]+)");
+    private static final Pattern SCHEMA_TYPES = Pattern.compile("/schemas/types");
+    private static final Pattern SUBJECTS = Pattern.compile("/subjects");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     record RecordedRequest(String method, String rawPath, Map<String, String> headers, String body) {
@@ -68,6 +70,8 @@ final class FakeSchemaRegistryServer implements AutoCloseable {
     private Answer always;
     private String requiredAuthorization;
     private boolean holdResponses;
+    private boolean bareNotFoundForUnknownIds;
+    private Answer probeAnswer;
     private int nextId = 1;
 
     private FakeSchemaRegistryServer(HttpServer server, String prefix) {
@@ -158,8 +162,23 @@ final class FakeSchemaRegistryServer implements AutoCloseable {
         holdResponses = true;
     }
 
+    /** Unknown ids get a 404 without the registry's error body, as some registries and proxies answer for ids they cannot parse. */
+    synchronized void answerBareNotFoundForUnknownIds() {
+        bareNotFoundForUnknownIds = true;
+    }
+
+    /** {@code GET /schemas/types} and {@code GET /subjects} (the client's health probes) get this answer from now on. */
+    synchronized void answerProbes(int status, String body) {
+        probeAnswer = new Answer(status, body, Map.of());
+    }
+
     synchronized List<RecordedRequest> requests() {
         return List.copyOf(requests);
+    }
+
+    /** How many requests had exactly this method and raw path (without the prefix). */
+    synchronized long requestsFor(String method, String path) {
+        return requests.stream().filter(r -> r.method().equals(method) && r.rawPath().equals(prefix + path)).count();
     }
 
     synchronized int requestCount() {
@@ -221,12 +240,16 @@ final class FakeSchemaRegistryServer implements AutoCloseable {
         if (method.equals("GET") && (m = SCHEMA_BY_ID.matcher(path)).matches()) return schemaById(Integer.parseInt(m.group(1)));
         if (method.equals("POST") && (m = REGISTER.matcher(path)).matches()) return register(decode(m.group(1)), body);
         if (method.equals("POST") && (m = LOOKUP.matcher(path)).matches()) return lookup(decode(m.group(1)), body);
+        if (method.equals("GET") && (SCHEMA_TYPES.matcher(path).matches() || SUBJECTS.matcher(path).matches())) {
+            if (probeAnswer != null) return probeAnswer;
+            return json(200, path.equals("/subjects") ? write(subjects.keySet()) : "[\"JSON\",\"PROTOBUF\",\"AVRO\"]");
+        }
         return notFoundPage();
     }
 
     private Answer schemaById(int id) {
         Stored s = byId.get(id);
-        if (s == null) return json(404, NOT_FOUND_SCHEMA);
+        if (s == null) return bareNotFoundForUnknownIds ? notFoundPage() : json(404, NOT_FOUND_SCHEMA);
         Map<String, Object> out = new HashMap<>();
         out.put("schema", s.text());
         if (s.type() != null) out.put("schemaType", s.type());

@@ -52,28 +52,31 @@ class HttpSchemaRegistryTest {
     }
 
     @Test
-    void unknownIdIsSchemaNotFoundAndIsNotCachedAsMissing() {
+    void unknownIdIsSchemaNotFoundWithTheRegistryErrorCodeAndIsNotRetried() {
         HttpSchemaRegistry registry = client();
 
         assertThatThrownBy(() -> registry.schemaById(42))
                 .isInstanceOf(SchemaNotFoundException.class)
                 .hasMessageContaining("schema id 42 not found")
                 .hasMessageContaining("40403");
-        // Registered afterwards (ids are never reused, but a replica may lag): the next ask must see it.
+        // Another id registered afterwards is asked for as usual (how long a miss is remembered: HttpSchemaRegistryNotFoundTest).
         int id = server.addSchema(ORDER);
         assertThat(registry.schemaById(id)).isEqualTo(ORDER);
         assertThat(sleeper.waits).as("a 404 is an answer, not a failure to retry").isEmpty();
+        assertThat(server.requestsFor("GET", "/schemas/types")).as("a 40403 needs no probe").isZero();
     }
 
     @Test
-    void notFoundWithoutRegistryErrorCodeIsUnavailableNotSchemaNotFound() {
+    void notFoundWithoutRegistryErrorCodeAtAWrongBaseUrlIsUnavailableNotSchemaNotFound() {
         // A wrong base URL path or a proxy answers 404 for everything; that must pause processing, not dead-letter every record.
         HttpSchemaRegistry registry = client(fast(URI.create(server.url() + "/wrong-prefix")).build());
 
         assertThatThrownBy(() -> registry.schemaById(1))
                 .isExactlyInstanceOf(RegistryUnavailableException.class)
                 .hasMessageContaining("HTTP 404")
-                .hasMessageContaining("base URL");
+                .hasMessageContaining("base URL")
+                .hasMessageContaining(server.url() + "/wrong-prefix/schemas/ids/1")
+                .hasMessageContaining("schema.registry.url");
     }
 
     @Test
