@@ -104,6 +104,9 @@ final class HostileRegistry implements AutoCloseable {
                         send(ex, 404, Map.of("error_code", 40403, "message", "Schema not found"));
                     }
                 }
+            } else if ("GET".equals(ex.getRequestMethod()) && path.equals("/schemas/types")) {
+                // What a Confluent registry answers here; the client probes it to tell "this id is not here" from a wrong URL.
+                sendJson(ex, JSON.writeValueAsBytes(java.util.List.of("AVRO", "JSON", "PROTOBUF")));
             } else {
                 send(ex, 404, Map.of("error_code", 404, "message", "HTTP 404 Not Found"));
             }
@@ -116,6 +119,14 @@ final class HostileRegistry implements AutoCloseable {
         ex.sendResponseHeaders(404, body.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(body);
+        }
+    }
+
+    private static void sendJson(HttpExchange ex, byte[] bytes) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
+        ex.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
         }
     }
 
