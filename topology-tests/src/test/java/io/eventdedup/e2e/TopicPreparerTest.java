@@ -83,15 +83,30 @@ class TopicPreparerTest {
     }
 
     @Test
-    void anExistingTopicTooSmallForWhatTheSourceAcceptsRefusesStartUpWithTheNumbers() {
-        backend.createTopics(1, id + ".in.a", id + ".in.b", id + ".out"); // the broker's default max.message.bytes: 1048588
-        AppConfig config = config(Map.of());
+    void withTopicCreationOffAnExistingTopicTooSmallForWhatTheSourceAcceptsRefusesStartUpWithTheNumbers() {
+        backend.createTopics(1, id + ".in.a", id + ".in.b", id + ".out", id + ".audit", id + ".dlq"); // broker default: 1048588
+        AppConfig config = config(Map.of("topics.create", "false"));
         long largest = io.eventdedup.limits.WriteBudget.largestWritten(config.sources());
         try (Admin admin = backend.admin()) {
             assertThatThrownBy(() -> new TopicPreparer(admin, config).prepare())
                     .hasMessageContaining("topic '" + id + ".out' holds records up to 1048588 bytes (max.message.bytes)")
                     .hasMessageContaining("writes up to " + largest + " bytes there")
                     .hasMessageContaining("max-record-bytes 1048576");
+        }
+    }
+
+    @Test
+    void withTopicCreationOnAnExistingTopicTooSmallIsRaised() throws Exception {
+        backend.createTopics(1, id + ".in.a", id + ".in.b", id + ".out");
+        AppConfig config = config(Map.of());
+        long largest = io.eventdedup.limits.WriteBudget.largestWritten(config.sources());
+        try (Admin admin = backend.admin()) {
+            new TopicPreparer(admin, config).prepare();
+            var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, id + ".out");
+            String max = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> admin.describeConfigs(java.util.List.of(resource)).all().get().get(resource).get("max.message.bytes").value(),
+                            v -> Long.parseLong(v) == largest);
+            assertThat(Long.parseLong(max)).isEqualTo(largest);
         }
     }
 

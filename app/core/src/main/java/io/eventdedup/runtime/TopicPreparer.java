@@ -3,6 +3,7 @@ package io.eventdedup.runtime;
 import io.eventdedup.config.AppConfig;
 import io.eventdedup.config.SourceConfig;
 import io.eventdedup.limits.WriteBudget;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
@@ -33,7 +34,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Every topic the app writes must hold the largest record it writes there ({@link WriteBudget}): topics it creates get that
  * {@code max.message.bytes}; topics that exist already (outputs, audit, DLQ, and the repartition topics of an earlier run) are
- * checked, and start-up refuses, naming the topic and the numbers, when one is too small for what the sources accept.
+ * checked: with {@code topics.create=true} a limit that is too small is raised (never lowered); with {@code topics.create=false}
+ * start-up refuses, naming the topic and the numbers.
  */
 public final class TopicPreparer {
     private static final Logger LOG = LoggerFactory.getLogger(TopicPreparer.class);
@@ -77,7 +79,9 @@ public final class TopicPreparer {
             toCreate.keySet().forEach(t -> problems.add("topic '" + t + "' does not exist and topics.create=false"));
         }
         Map<String, Long> need = sizeNeeds();
-        problems.addAll(tooSmall(need, toCreate.keySet()));
+        List<String> small = tooSmall(need, toCreate.keySet());
+        if (config.createTopics() && problems.isEmpty()) raise(small, need);
+        else small.forEach(t -> problems.add(tooSmallProblem(t, need.get(t))));
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Kafka topics are not ready:\n  - " + String.join("\n  - ", problems));
         }
@@ -99,11 +103,13 @@ public final class TopicPreparer {
         return need;
     }
 
+    private final Map<String, Long> holds = new LinkedHashMap<>();
+
     /** Existing topics whose max.message.bytes is below what is written to them; topics about to be created are skipped. */
     private List<String> tooSmall(Map<String, Long> need, Set<String> creating) throws InterruptedException {
         List<ConfigResource> resources = new ArrayList<>();
         need.keySet().stream().filter(t -> !creating.contains(t)).forEach(t -> resources.add(new ConfigResource(ConfigResource.Type.TOPIC, t)));
-        List<String> problems = new ArrayList<>();
+        List<String> small = new ArrayList<>();
         Map<ConfigResource, org.apache.kafka.common.KafkaFuture<Config>> found = admin.describeConfigs(resources).values();
         for (ConfigResource r : resources) {
             Config c;
@@ -117,16 +123,34 @@ public final class TopicPreparer {
             }
             ConfigEntry max = c.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
             if (max == null || max.value() == null) continue;
-            long holds = Long.parseLong(max.value());
-            long wanted = need.get(r.name());
-            if (holds < wanted) {
-                problems.add("topic '" + r.name() + "' holds records up to " + holds + " bytes (max.message.bytes), but event-dedup writes up to "
-                        + wanted + " bytes there: max-record-bytes " + largestAcceptedFor(r.name()) + " of what it accepts plus up to "
-                        + (wanted - largestAcceptedFor(r.name())) + " bytes of envelope and headers. Raise its max.message.bytes to at least "
-                        + wanted + ", or lower source.NAME.max-record-bytes to at most " + (holds - (wanted - largestAcceptedFor(r.name()))));
+            holds.put(r.name(), Long.parseLong(max.value()));
+            if (holds.get(r.name()) < need.get(r.name())) small.add(r.name());
+        }
+        return small;
+    }
+
+    private String tooSmallProblem(String topic, long wanted) {
+        long has = holds.get(topic);
+        long accepted = largestAcceptedFor(topic);
+        return "topic '" + topic + "' holds records up to " + has + " bytes (max.message.bytes), but event-dedup writes up to " + wanted
+                + " bytes there: max-record-bytes " + accepted + " of what it accepts plus up to " + (wanted - accepted)
+                + " bytes of envelope and headers. Raise its max.message.bytes to at least " + wanted
+                + ", or lower source.NAME.max-record-bytes to at most " + (has - (wanted - accepted));
+    }
+
+    /** With topics.create=true the app manages the topics it writes: it raises a limit that is too small (never lowers one). */
+    private void raise(List<String> topics, Map<String, Long> need) throws InterruptedException {
+        for (String t : topics) {
+            ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, t);
+            AlterConfigOp op = new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(need.get(t))), AlterConfigOp.OpType.SET);
+            try {
+                admin.incrementalAlterConfigs(Map.of(r, List.of(op))).all().get(TIMEOUT_S, TimeUnit.SECONDS);
+                LOG.info("Raised max.message.bytes of topic {} from {} to {}: the largest record event-dedup writes there", t, holds.get(t), need.get(t));
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException(tooSmallProblem(t, need.get(t)) + " (raising it failed: "
+                        + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()) + ")", e);
             }
         }
-        return problems;
     }
 
     private long largestAcceptedFor(String topic) {

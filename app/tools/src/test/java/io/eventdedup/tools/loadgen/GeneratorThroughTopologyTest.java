@@ -68,11 +68,18 @@ class GeneratorThroughTopologyTest {
         new DedupTopology(new DedupConfig(sources, "dedup.audit", "dedup.dlq", auditId), registry, DedupObserver.NONE).addTo(builder);
         Properties props = StreamsProperties.build("loadgen-topology-test", "unused:9092", stateDir.toString(), Map.of());
         Map<String, List<TestRecord<byte[], byte[]>>> out = new java.util.HashMap<>();
-        try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(props), props, Instant.ofEpochMilli(clock.now))) {
+        long firstSent = producer.history().stream().mapToLong(ProducerRecord::timestamp).min().orElse(clock.now);
+        try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(props), props, Instant.ofEpochMilli(firstSent))) {
             Map<String, TestInputTopic<byte[], byte[]>> inputs = Map.of(
                     "telemetry.events", driver.createInputTopic("telemetry.events", new ByteArraySerializer(), new ByteArraySerializer()),
                     "webhooks.events", driver.createInputTopic("webhooks.events", new ByteArraySerializer(), new ByteArraySerializer()));
+            long wall = firstSent;
             for (ProducerRecord<byte[], byte[]> r : producer.history()) {
+                // The dedup clock is the wall clock: each record arrives at its own timestamp, as from senders with true clocks.
+                if (r.timestamp() > wall) {
+                    driver.advanceWallClockTime(Duration.ofMillis(r.timestamp() - wall));
+                    wall = r.timestamp();
+                }
                 inputs.get(r.topic()).pipeInput(new TestRecord<>(r.key(), r.value(), r.headers(), Instant.ofEpochMilli(r.timestamp())));
             }
             for (String topic : OUTPUTS) {
