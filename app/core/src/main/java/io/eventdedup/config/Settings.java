@@ -87,7 +87,7 @@ public final class Settings {
     public static final Setting<Boolean> PREKEYED = source("producers-key-by-dedup-key", BOOLEAN, "false",
             "True when producers already partition by the dedup key, so no repartition is needed.");
     public static final Setting<Integer> MAX_RECORD_BYTES = source("max-record-bytes", INT, "1048576",
-            "Larger values are invalid (oversized) and go to the DLQ.", atLeast(1));
+            "Larger records (key + value + headers) are invalid (oversized) and go to the DLQ as a reference; the topics event-dedup writes are made to hold this plus its overhead.", atLeast(1));
     public static final Setting<Integer> MAX_KEY_CHARS = source("max-key-chars", INT, "512",
             "Longer idempotency keys or tenants are invalid and go to the DLQ.", atLeast(1));
     public static final Setting<Double> EXPECTED_UNIQUE_RATE = source("expected-unique-rate", DOUBLE, "1000",
