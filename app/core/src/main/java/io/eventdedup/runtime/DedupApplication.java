@@ -82,7 +82,10 @@ public final class DedupApplication implements AutoCloseable {
                 streams::state, meters);
         DedupApplication app = new DedupApplication(config, registry, meters, metrics, binding, streams, http);
         streams.setUncaughtExceptionHandler(new UncaughtExceptionPolicy(metrics::threadReplaced));
-        streams.setStateListener((now, before) -> app.onStateChange(now, before));
+        RestoreSummary restores = new RestoreSummary(meters); // one WARN line per recovery, and the restore gauges
+        streams.setGlobalStateRestoreListener(restores);
+        UncleanShutdownGuard guard = UncleanShutdownGuard.arm(config.stateDir(), config.applicationId(), streams, restores);
+        streams.setStateListener((now, before) -> { app.onStateChange(now, before); restores.onStateChange(now); guard.onStateChange(now); });
         streams.start();
         LOG.info("HTTP endpoint on {}:{} (/health/live, /health/ready, /metrics)", config.httpBindAddress(), http.port());
         return app;
