@@ -13,17 +13,28 @@ import java.util.Map;
  * @param registryUrl        {@code mock://SCOPE} or comma-separated {@code http(s)://} base URLs of the schema registry
  * @param createTopics       create missing output, audit and DLQ topics (input topics are never created)
  * @param topicReplicationFactor replication factor for created topics; -1 = the broker's default
+ * @param kafkaMetricsAll    {@code metrics.kafka.all}: export every Kafka client and Streams metric, not only the lean set
  */
 public record AppConfig(String applicationId, String bootstrapServers, String stateDir, String processingGuarantee,
                         int streamThreads, int standbyReplicas, long rocksDbMemoryBytes,
                         List<SourceConfig> sources, String auditTopic, String deadLetterTopic,
                         String registryUrl, RegistryClientSettings registry, String httpBindAddress, int httpPort, int tenantLabelLimit,
                         boolean createTopics, int topicReplicationFactor,
-                        Map<String, String> kafka) {
+                        Map<String, String> kafka, boolean kafkaMetricsAll) {
 
     public AppConfig {
         sources = List.copyOf(sources);
         kafka = Map.copyOf(kafka);
+    }
+
+    /** With {@code metrics.kafka.all=false}: only the Kafka client and Streams series the dashboard and alerts use. */
+    public AppConfig(String applicationId, String bootstrapServers, String stateDir, String processingGuarantee, int streamThreads,
+                     int standbyReplicas, long rocksDbMemoryBytes, List<SourceConfig> sources, String auditTopic, String deadLetterTopic,
+                     String registryUrl, RegistryClientSettings registry, String httpBindAddress, int httpPort, int tenantLabelLimit,
+                     boolean createTopics, int topicReplicationFactor, Map<String, String> kafka) {
+        this(applicationId, bootstrapServers, stateDir, processingGuarantee, streamThreads, standbyReplicas, rocksDbMemoryBytes, sources,
+                auditTopic, deadLetterTopic, registryUrl, registry, httpBindAddress, httpPort, tenantLabelLimit, createTopics,
+                topicReplicationFactor, kafka, false);
     }
 
     /** The topology's view, once the audit schema's registry id is known. */

@@ -45,7 +45,7 @@ public final class ConfigLoader {
             "schema.registry.ssl.keystore.location", "schema.registry.ssl.keystore.password", "schema.registry.ssl.keystore.type",
             "schema.registry.connect.timeout", "schema.registry.request.timeout", "schema.registry.max.retries",
             "schema.registry.retry.backoff", "schema.registry.retry.backoff.max",
-            "http.bind.address", "http.port", "metrics.tenant.label.limit");
+            "http.bind.address", "http.port", "metrics.tenant.label.limit", "metrics.kafka.all");
     private static final Set<String> SOURCE_SUFFIXES = Set.of(
             "input.topics", "output.topic", "format", "key.rules", "tenant.rules", "tenant.default", "fingerprint.volatile-fields",
             "retry.horizon", "retry.count", "retry.initial-backoff", "retry.multiplier", "retry.max-backoff", "retry.jitter",
@@ -214,7 +214,7 @@ public final class ConfigLoader {
                 problems.add(new ConfigProblem("schema.registry.*", null, e.getMessage()));
             }
             AppConfig config = new AppConfig(appId, bootstrap, stateDir, guarantee, threads, standbys, memory, sources, audit, dlq,
-                    registryUrl, registry, bind, port, tenantLimit, createTopics, rf, kafka);
+                    registryUrl, registry, bind, port, tenantLimit, createTopics, rf, kafka, Boolean.TRUE.equals(r.bool("metrics.kafka.all")));
             // Let Kafka itself judge the pass-through settings: a typo'd value fails here, before anything connects.
             try {
                 StreamsConfig streams = new StreamsConfig(StreamsProperties.build(config));

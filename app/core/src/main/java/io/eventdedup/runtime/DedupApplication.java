@@ -72,12 +72,13 @@ public final class DedupApplication implements AutoCloseable {
         }
 
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MetricsBinding binding = new MetricsBinding(meters, config.kafkaMetricsAll()); // its filter before the first meter
         DedupMetrics metrics = DedupMetrics.forConfig(meters, config.dedupConfig(auditSchemaId), config.tenantLabelLimit());
         Topology topology = new DedupTopology(config.dedupConfig(auditSchemaId), registry, metrics).build(props);
         LOG.debug("Topology:\n{}", topology.describe());
 
         KafkaStreams streams = new KafkaStreams(topology, props);
-        MetricsBinding binding = new MetricsBinding(meters).bindJvm().bindStreams(streams, metrics);
+        binding.bindJvm().bindStreams(streams, metrics);
         OpsHttpServer http = OpsHttpServer.start(OpsHttpServer.Settings.defaults().withBindAddress(config.httpBindAddress()).withPort(config.httpPort()),
                 streams::state, meters);
         DedupApplication app = new DedupApplication(config, registry, meters, metrics, binding, streams, http);
