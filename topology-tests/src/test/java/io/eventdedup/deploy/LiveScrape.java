@@ -141,6 +141,7 @@ final class LiveScrape {
 
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             DedupMetrics metrics = DedupMetrics.forConfig(registry, app.dedupConfig(auditId), app.tenantLabelLimit());
+            new io.eventdedup.runtime.RestoreSummary(registry); // the restore gauges DedupApplication registers
             Properties props = StreamsProperties.build(app);
             Properties driverProps = new Properties();
             driverProps.putAll(props);

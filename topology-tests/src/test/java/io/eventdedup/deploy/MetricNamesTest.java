@@ -63,6 +63,16 @@ class MetricNamesTest {
     }
 
     @Test
+    void kafkaSeriesAreTheLeanSetByDefault() {
+        long kafkaSeries = scrape.body.lines().filter(l -> l.startsWith("kafka_")).count();
+        assertThat(kafkaSeries).as("Kafka client and Streams series (metrics.kafka.all=false)").isPositive().isLessThanOrEqualTo(150);
+        assertThat(scrape.body.lines().filter(l -> l.startsWith("kafka_")).anyMatch(l -> l.contains("partition=\"")))
+                .as("no per-partition Kafka series").isFalse();
+        assertThat(scrape.body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).as("scrape bytes").isLessThan(100_000);
+        assertThat(scrape.seriesNames).contains("dedup_restore_partitions", "dedup_restore_remaining_records");
+    }
+
+    @Test
     void everyMetricTheDashboardQueriesIsExported() {
         Map<String, String> exprs = dashboardExpressions();
         assertThat(exprs).hasSizeGreaterThan(20);

@@ -43,8 +43,10 @@ class EndToEndTest {
     }
 
     @Test
-    void aCrashMidStreamAndARestartForwardNoDuplicateAndLoseNoEvent() throws Exception {
+    void aCrashMidStreamAndARestartForwardNoDuplicateAndLoseNoEventAndLogOneWarning() throws Exception {
         try (E2eRun run = new E2eRun(3)) {
+            // As the shipped StatefulSet: static membership from a stable instance name, so the restart rejoins as the same member.
+            run.overrides.put("kafka.group.instance.id", "e2e-" + run.id + "-a");
             AppProcess first = run.startApp("a").awaitReady(READY);
             LoadGenerator generator = run.generator(LoadProfile.defaults().toBuilder().events(9_000).ratePerSecond(1_500).seed(2).build());
             CompletableFuture<LoadLedger> load = run.generateInBackground(generator);
@@ -58,6 +60,14 @@ class EndToEndTest {
                 LoadLedger ledger = load.get();
                 assertThat(E2eRun.processed(restarted)).isPositive();
                 assertReconciles(run.reconcile(ledger));
+                // Quiet recovery: one WARN line saying what was restored and why, no ERROR, no stack trace.
+                await("restore summary logged").atMost(Duration.ofSeconds(30))
+                        .until(() -> java.nio.file.Files.readString(restarted.log).contains("RestoreSummary - Restored"));
+                java.util.List<String> lines = java.nio.file.Files.readAllLines(restarted.log);
+                assertThat(lines).as("ERROR lines after a SIGKILL and restart").noneMatch(l -> l.contains(" ERROR "));
+                assertThat(lines).as("stack traces").noneMatch(l -> l.startsWith("\tat "));
+                assertThat(lines.stream().filter(l -> l.contains(" WARN ") && l.contains("RestoreSummary - Restored")
+                        && l.contains("did not close cleanly"))).hasSize(1);
             }
         }
     }

@@ -30,6 +30,11 @@ public record AppConfig(String applicationId, String bootstrapServers, String st
         entries = Map.copyOf(entries);
     }
 
+    /** {@code metrics.kafka.all}: export every Kafka client and Streams metric, not only the lean set the dashboard and alerts use. */
+    public boolean kafkaMetricsAll() {
+        return get(Settings.METRICS_KAFKA_ALL);
+    }
+
     /** The topology's view, once the audit schema's registry id is known. */
     public DedupConfig dedupConfig(int auditSchemaId) {
         return new DedupConfig(sources, auditTopic, deadLetterTopic, auditSchemaId);

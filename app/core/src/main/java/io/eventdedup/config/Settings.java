@@ -173,6 +173,9 @@ public final class Settings {
             "Port of the HTTP endpoint; 0 picks any free port.", within(0, 65535));
     public static final Setting<Integer> METRICS_TENANT_LABEL_LIMIT = global(HTTP, "metrics.tenant.label.limit", INT, "100",
             "Tenants beyond the first N seen per source are counted under tenant=\"other\"; 0 turns tenant labels off.", atLeast(0));
+    public static final Setting<Boolean> METRICS_KAFKA_ALL = global(HTTP, "metrics.kafka.all", BOOLEAN, "false",
+            "false: only the Kafka client and Streams series the shipped dashboard and alerts use (9 per instance); true: all of them "
+                    + "(hundreds, growing with partitions).");
 
     /** The sources that ship as defaults: {@code sources}' default names them. */
     public static final List<ShippedSource> SHIPPED_SOURCES = List.of(

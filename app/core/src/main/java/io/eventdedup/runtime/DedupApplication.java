@@ -83,18 +83,26 @@ public final class DedupApplication implements AutoCloseable {
         }
 
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MetricsBinding binding = new MetricsBinding(meters, config.kafkaMetricsAll()); // its filter before the first meter
         DedupMetrics metrics = DedupMetrics.forConfig(meters, config.dedupConfig(auditSchemaId), config.tenantLabelLimit());
         Topology topology = new DedupTopology(config.dedupConfig(auditSchemaId), registry, metrics).build(props);
         LOG.debug("Topology:\n{}", topology.describe());
 
         KafkaStreams streams = new KafkaStreams(topology, props);
-        MetricsBinding binding = new MetricsBinding(meters).bindJvm().bindStreams(streams, metrics);
+        binding.bindJvm().bindStreams(streams, metrics);
         ClientLifecycle lifecycle = new ClientLifecycle();
         OpsHttpServer http = OpsHttpServer.start(OpsHttpServer.Settings.defaults().withBindAddress(config.httpBindAddress()).withPort(config.httpPort()),
                 streams::state, lifecycle::live, meters);
         DedupApplication app = new DedupApplication(config, registry, meters, metrics, binding, streams, http, lifecycle, membershipOnClose(props));
         streams.setUncaughtExceptionHandler(new UncaughtExceptionPolicy(metrics::threadReplaced, lifecycle::recordFatal));
-        streams.setStateListener(lifecycle);
+        RestoreSummary restores = new RestoreSummary(meters); // one WARN line per recovery, and the restore gauges
+        streams.setGlobalStateRestoreListener(restores);
+        UncleanShutdownGuard guard = UncleanShutdownGuard.arm(config.stateDir(), config.applicationId(), streams, restores);
+        streams.setStateListener((now, before) -> {
+            lifecycle.onChange(now, before);
+            restores.onStateChange(now);
+            guard.onStateChange(now);
+        });
         streams.start();
         LOG.info("HTTP endpoint on {}:{} (/health/live, /health/ready, /metrics)", config.httpBindAddress(), http.port());
         return app;

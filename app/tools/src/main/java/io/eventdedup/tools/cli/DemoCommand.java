@@ -62,6 +62,30 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--reconcile-timeout", description = "How long the reconciliation may wait for the last records (default: ${DEFAULT-VALUE}).")
     Duration reconcileTimeout = Duration.ofSeconds(60);
 
+    @Option(names = "--kafka-metrics-all", hidden = true, description = "metrics.kafka.all=true: export all Kafka metrics (for comparing scrapes).")
+    boolean kafkaMetricsAll;
+
+    /** Kafka's storage formatter prints its bootstrap records ("Bootstrap metadata: ...") to System.out: not for a user. */
+    private static <T> T withoutFormatterDump(java.util.function.Supplier<T> start) {
+        java.io.PrintStream out = System.out;
+        System.setOut(new java.io.PrintStream(new java.io.OutputStream() {
+            private final StringBuilder line = new StringBuilder();
+
+            @Override
+            public void write(int b) {
+                if (b != '\n') { line.append((char) b); return; }
+                String l = line.toString();
+                line.setLength(0);
+                if (!l.startsWith("Bootstrap metadata:") && !l.startsWith("Formatting metadata directory")) out.println(l);
+            }
+        }, true));
+        try {
+            return start.get();
+        } finally {
+            System.setOut(out);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         quietLogs();
@@ -70,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
         Path stateDir = Files.createTempDirectory("event-dedup-demo");
         String scope = "demo-" + ProcessHandle.current().pid();
         System.out.println("event-dedup demo: starting a Kafka broker in this process...");
-        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start()) {
+        try (EmbeddedKafkaCluster kafka = withoutFormatterDump(EmbeddedKafkaCluster::start)) {
             kafka.createTopics(partitions, LoadGenerator.DEFAULT_TELEMETRY_TOPIC, LoadGenerator.DEFAULT_WEBHOOKS_TOPIC);
             Map<String, String> conf = new HashMap<>();
             conf.put("bootstrap.servers", kafka.bootstrapServers());
@@ -80,6 +104,7 @@ final class DemoCommand implements Callable<Integer> {
             conf.put("http.bind.address", "127.0.0.1");
             conf.put("http.port", Integer.toString(httpPort));
             conf.put("rocksdb.memory.budget", "64MiB");
+            conf.put("metrics.kafka.all", Boolean.toString(kafkaMetricsAll));
             AppConfig config = ConfigLoader.load(conf);
             MockSchemaRegistry registry = MockSchemaRegistry.forScope(scope);
 
@@ -87,8 +112,10 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.printf("broker %s (started in %.1f s), metrics on http://127.0.0.1:%d/metrics%n",
                         kafka.bootstrapServers(), kafka.startupTime().toMillis() / 1000.0, app.httpPort());
                 awaitRunning(app);
-                Progress progress = new Progress(app.meters());
                 LoadLedger ledger;
+                try (OutputLatency latency = new OutputLatency(kafka.bootstrapServers(),
+                        java.util.List.of(config.sources().get(0).outputTopic(), config.sources().get(1).outputTopic()))) {
+                Progress progress = new Progress(app.meters()).latency(latency);
                 try (Producer<byte[], byte[]> producer = new KafkaProducer<>(LoadGenerator.producerConfig(kafka.bootstrapServers()))) {
                     LoadGenerator generator = LoadGenerator.builder(profile, registry, producer).build();
                     CompletableFuture<LoadLedger> run = CompletableFuture.supplyAsync(generator::generate);
@@ -108,6 +135,7 @@ final class DemoCommand implements Callable<Integer> {
                     Thread.sleep(500); // a live display, not a test: paced by the clock on purpose
                 }
                 progress.print(ledger.in());
+                }
                 System.out.println();
                 System.out.println("Load: " + ledger.render().lines().findFirst().orElse(""));
 

@@ -2,12 +2,10 @@ package io.eventdedup.tools.cli;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.CountAtBucket;
 
 import java.util.Locale;
 
-/** The demo's live line, read from the application's own metrics: records in, each outcome, events/s and p99 latency. */
+/** The demo's live line, read from the application's own metrics: records in, each outcome, events/s and the p99 of the end-to-end latency it measured. */
 final class Progress {
     private final MeterRegistry meters;
     private final long started = System.nanoTime();
@@ -27,19 +25,17 @@ final class Progress {
         return count("unique") + count("duplicate") + count("payload_mismatch") + count("invalid");
     }
 
-    /** p99 of the unique events' latency: the upper bound of the histogram bucket holding the 99th percentile. */
-    double p99Millis() {
-        double total = 0;
-        CountAtBucket[] merged = null;
-        for (Timer t : meters.find("dedup.unique.latency").timers()) {
-            CountAtBucket[] b = t.takeSnapshot().histogramCounts();
-            total += t.count();
-            if (merged == null) merged = b.clone();
-            else for (int i = 0; i < b.length && i < merged.length; i++) merged[i] = new CountAtBucket(merged[i].bucket(), merged[i].count() + b[i].count());
-        }
-        if (merged == null || total == 0) return 0;
-        for (CountAtBucket b : merged) if (b.count() >= 0.99 * total) return b.bucket(java.util.concurrent.TimeUnit.MILLISECONDS);
-        return Double.POSITIVE_INFINITY;
+    private OutputLatency latency;
+
+    /** Where the measured end-to-end latency comes from (a read_committed consumer on the outputs). */
+    Progress latency(OutputLatency l) {
+        latency = l;
+        return this;
+    }
+
+    private String p99() {
+        long p99 = latency == null ? -1 : latency.p99Millis();
+        return p99 < 0 ? "p99 -" : String.format(Locale.ROOT, "p99 %,d ms", p99);
     }
 
     void print(long sent) {
@@ -50,8 +46,8 @@ final class Progress {
             lastProcessed = processed;
             lastAt = now;
         }
-        System.out.printf(Locale.ROOT, "\r%5.1fs  sent %,d  in %,d  unique %,d  duplicate %,d  mismatch %,d  invalid %,d  %,.0f events/s  p99 ≤ %.0f ms   ",
-                (now - started) / 1e9, sent, processed, count("unique"), count("duplicate"), count("payload_mismatch"), count("invalid"), rate, p99Millis());
+        System.out.printf(Locale.ROOT, "\r%5.1fs  sent %,d  in %,d  unique %,d  duplicate %,d  mismatch %,d  invalid %,d  %,.0f events/s  %s (send to committed output)   ",
+                (now - started) / 1e9, sent, processed, count("unique"), count("duplicate"), count("payload_mismatch"), count("invalid"), rate, p99());
         System.out.flush();
     }
 }
