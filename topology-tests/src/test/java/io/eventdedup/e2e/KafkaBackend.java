@@ -1,5 +1,6 @@
 package io.eventdedup.e2e;
 
+import io.eventdedup.tools.registry.RegistryServer;
 import io.eventdedup.tools.embedded.EmbeddedKafkaCluster;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -87,11 +88,11 @@ abstract class KafkaBackend implements AutoCloseable {
 
     private static final class InProcess extends KafkaBackend {
         private final EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start();
-        private final InMemoryRegistryServer registry;
+        private final RegistryServer registry;
 
         InProcess() {
             try {
-                registry = new InMemoryRegistryServer();
+                registry = new RegistryServer();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

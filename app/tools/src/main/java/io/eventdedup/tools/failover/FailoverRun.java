@@ -1,5 +1,6 @@
 package io.eventdedup.tools.failover;
 
+import io.eventdedup.tools.registry.RegistryServer;
 import io.eventdedup.registry.SchemaRegistries;
 import io.eventdedup.registry.SchemaRegistry;
 import io.eventdedup.tools.embedded.EmbeddedKafkaCluster;

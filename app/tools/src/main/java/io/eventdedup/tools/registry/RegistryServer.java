@@ -1,4 +1,4 @@
-package io.eventdedup.e2e;
+package io.eventdedup.tools.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,21 +21,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A schema registry speaking the documented REST API (schema by id, register, lookup) over real HTTP on 127.0.0.1, backed by an
  * in-memory registry. Used where no registry container can run, so that separate application processes share schema ids. It can
- * be switched to answer 503 for everything, which is what a registry outage looks like to a client.
+ * be switched to answer 503 for everything, which is what a registry outage looks like to a client. Used by the failover command
+ * and the end-to-end suites.
  */
-final class InMemoryRegistryServer implements AutoCloseable {
+public final class RegistryServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
-    private final String scope = "e2e-registry-" + UUID.randomUUID();
+    private final String scope = "failover-registry-" + UUID.randomUUID();
     private final MockSchemaRegistry store = MockSchemaRegistry.forScope(scope);
     private final AtomicBoolean down = new AtomicBoolean();
     private final HttpServer server;
 
-    InMemoryRegistryServer() throws IOException {
+    public RegistryServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "registry-double");
+            Thread t = new Thread(r, "registry-http");
             t.setDaemon(true);
             return t;
         }));
@@ -43,12 +44,12 @@ final class InMemoryRegistryServer implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** While down, every request gets 503, as from a registry whose backing store is unreachable. */
-    void setDown(boolean isDown) {
+    public void setDown(boolean isDown) {
         down.set(isDown);
     }
 
