@@ -9,7 +9,6 @@ import io.eventdedup.config.ConfigException;
 import io.eventdedup.config.ConfigLoader;
 import io.eventdedup.config.ConfigProblem;
 import io.eventdedup.runtime.AvroLimits;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -97,7 +96,7 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 2;
         }
-        quietLogs();
+        ToolLogs.quiet(Level.WARN, Level.WARN);
         BenchReport report;
         try {
             report = new Bench(options, System.out).run();
@@ -115,10 +114,4 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The bench prints its own progress; the libraries' INFO logs would drown it. */
-    private static void quietLogs() {
-        for (String name : new String[] {"org.apache.kafka", "kafka", "state.change.logger", "io.eventdedup", "org.apache.kafka.streams.KafkaStreams"}) {
-            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(name)).setLevel(Level.WARN);
-        }
-    }
 }

@@ -14,7 +14,6 @@ import io.eventdedup.runtime.DedupApplication;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -88,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        quietLogs();
+        ToolLogs.quiet(Level.ERROR, Level.WARN);
         LoadProfile profile = LoadProfile.defaults().toBuilder().events(events).ratePerSecond(rate).duplicateRatio(duplicateRatio)
                 .tenants(tenants).seed(seed).build();
         Path stateDir = Files.createTempDirectory("event-dedup-demo");
@@ -158,13 +157,6 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** The demo prints its own progress; the libraries' INFO logs would drown it. */
-    private static void quietLogs() {
-        for (String name : new String[] {"org.apache.kafka", "kafka", "state.change.logger", "org.apache.kafka.streams.KafkaStreams"}) {
-            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(name)).setLevel(Level.ERROR);
-        }
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.eventdedup")).setLevel(Level.WARN);
-    }
 
     private static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) return;

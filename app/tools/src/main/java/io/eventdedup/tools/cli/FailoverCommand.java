@@ -1,5 +1,6 @@
 package io.eventdedup.tools.cli;
 
+import ch.qos.logback.classic.Level;
 import io.eventdedup.tools.failover.FailoverReport;
 import io.eventdedup.tools.failover.FailoverRun;
 import picocli.CommandLine.Command;
@@ -62,6 +63,7 @@ final class FailoverCommand implements Callable<Integer> {
             System.err.println("--membership must be static or dynamic");
             return 2;
         }
+        ToolLogs.quiet(Level.ERROR, Level.WARN);
         FailoverRun.Result r = new FailoverRun(new FailoverRun.Options(bootstrap, keys, faults, Duration.ofSeconds(intervalSeconds), sigtermEvery,
                 partitions, rate, membership.equals("static"), standbys, Duration.ofMillis(restartDelayMillis)), System.out).run();
         System.out.println();
