@@ -1,6 +1,6 @@
 package io.eventdedup.tools.loadgen;
 
-/** The two shipped sources the generator feeds, with their default source names and topics (event-dedup-defaults.properties). */
+/** The two shipped sources the generator feeds, with their default source names and topics (the built-in defaults of config/Settings). */
 public enum EventSource {
     TELEMETRY("telemetry", "telemetry.events", "telemetry.events.unique"),
     WEBHOOKS("webhooks", "webhooks.events", "webhooks.events.unique");
