@@ -37,7 +37,7 @@ final class HostileCases {
     static final int HEADER_COUNT = 1_000;
     static final int BIG_HEADER_BYTES = 100 * 1024;
     static final int JSON_DEPTH = 100_000;
-    /** Ids no registry holds; the bare-404 one gets a bare 404 from {@link HostileRegistry}. */
+    /** Ids no registry holds; the bare-404 one gets a bare 404 from the registry ({@code RegistryServer#answerBare404For}). */
     static final int MISSING_SCHEMA_ID = 424_242;
     static final int BARE_404_SCHEMA_ID = 434_343;
     /** How often the missing id is sent: the registry must be asked about it at most once. */

@@ -1,5 +1,6 @@
 package io.eventdedup.e2e.hostile;
 
+import io.eventdedup.tools.registry.RegistryServer;
 import io.eventdedup.e2e.hostile.HostileCase.Sent;
 import io.eventdedup.e2e.hostile.HostileTally.Role;
 import io.eventdedup.e2e.hostile.HostileTally.TopicLimits;
@@ -71,7 +72,7 @@ class HostileInputTest {
 
     private final String id = UUID.randomUUID().toString().substring(0, 8);
     private final List<Sent> sent = new ArrayList<>();
-    private HostileRegistry registry;
+    private RegistryServer registry;
     private SchemaRegistry registryClient;
     private DedupInstance app;
     private ReadinessWatch watch;
@@ -96,7 +97,7 @@ class HostileInputTest {
                 HostileBroker.anyTimestampTopic(orders, 1),
                 HostileBroker.anyTimestampTopic(topic("shadow.telemetry"), 1), HostileBroker.anyTimestampTopic(topic("shadow.webhooks"), 1),
                 HostileBroker.anyTimestampTopic(topic("shadow.audit"), 1), HostileBroker.anyTimestampTopic(topic("shadow.dlq"), 1)));
-        registry = new HostileRegistry();
+        registry = new RegistryServer();
         registry.answerBare404For(HostileCases.BARE_404_SCHEMA_ID);
         registryClient = SchemaRegistries.create(registry.url());
         int telemetryId = registryClient.register(SchemaRegistry.valueSubject(telemetry), TelemetryEvent.getClassSchema());
