@@ -8,17 +8,27 @@ import java.util.Arrays;
  * prefix (enough to tell a different payload from a retry), where the key was first seen, and how many deliveries it has had.
  * Kept small on purpose: it is paid for once per live key, on disk and in the changelog.
  *
- * <pre>byte version | 16 B fingerprint prefix | byte input-topic index | int partition | long offset | int deliveries  = 34 B</pre>
+ * <pre>byte kind | 16 B fingerprint prefix | byte input-topic index | int partition | long offset | int deliveries  = 34 B</pre>
+ *
+ * The first byte says what the entry is, in one layout: {@code 1} a key held (its first delivery was forwarded; the only kind
+ * written before releases existed, so older stores read unchanged), {@code 2} a key released by a control command (the next
+ * delivery with it is UNIQUE again).
  */
-public record StoreEntry(byte[] fingerprintPrefix, int topicIndex, int partition, long offset, int deliveries) {
-    static final byte VERSION = 1;
+public record StoreEntry(byte[] fingerprintPrefix, int topicIndex, int partition, long offset, int deliveries, boolean released) {
+    static final byte HELD = 1;
+    static final byte RELEASED = 2;
     public static final int FINGERPRINT_PREFIX_BYTES = 16;
     static final int SIZE = 1 + FINGERPRINT_PREFIX_BYTES + 1 + 4 + 8 + 4;
     /** The topic index of a first delivery whose input topic has no index of its own (the 256th and later topics of a source). */
     public static final int UNKNOWN_TOPIC = 255;
 
     public static StoreEntry first(byte[] fingerprint, int topicIndex, int partition, long offset) {
-        return new StoreEntry(Arrays.copyOf(fingerprint, FINGERPRINT_PREFIX_BYTES), topicIndex, partition, offset, 1);
+        return new StoreEntry(Arrays.copyOf(fingerprint, FINGERPRINT_PREFIX_BYTES), topicIndex, partition, offset, 1, false);
+    }
+
+    /** The same first delivery, marked released: kept so that a lookup and a second release can tell it from a key never seen. */
+    public StoreEntry asReleased() {
+        return new StoreEntry(fingerprintPrefix, topicIndex, partition, offset, deliveries, true);
     }
 
     public boolean sameFingerprint(byte[] fingerprint) {
@@ -31,22 +41,23 @@ public record StoreEntry(byte[] fingerprintPrefix, int topicIndex, int partition
     }
 
     public StoreEntry withOneMoreDelivery() {
-        return new StoreEntry(fingerprintPrefix, topicIndex, partition, offset, deliveries == Integer.MAX_VALUE ? deliveries : deliveries + 1);
+        return new StoreEntry(fingerprintPrefix, topicIndex, partition, offset, deliveries == Integer.MAX_VALUE ? deliveries : deliveries + 1,
+                released);
     }
 
     public byte[] encode() {
-        return ByteBuffer.allocate(SIZE).put(VERSION).put(fingerprintPrefix).put((byte) topicIndex)
+        return ByteBuffer.allocate(SIZE).put(released ? RELEASED : HELD).put(fingerprintPrefix).put((byte) topicIndex)
                 .putInt(partition).putLong(offset).putInt(deliveries).array();
     }
 
     public static StoreEntry decode(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
-        byte version = b.get();
-        if (version != VERSION || bytes.length != SIZE) {
-            throw new IllegalStateException("store entry of unknown version " + version + " / size " + bytes.length);
+        byte kind = b.get();
+        if ((kind != HELD && kind != RELEASED) || bytes.length != SIZE) {
+            throw new IllegalStateException("store entry of unknown kind " + kind + " / size " + bytes.length);
         }
         byte[] fp = new byte[FINGERPRINT_PREFIX_BYTES];
         b.get(fp);
-        return new StoreEntry(fp, Byte.toUnsignedInt(b.get()), b.getInt(), b.getLong(), b.getInt());
+        return new StoreEntry(fp, Byte.toUnsignedInt(b.get()), b.getInt(), b.getLong(), b.getInt(), kind == RELEASED);
     }
 }
