@@ -9,6 +9,7 @@ import io.eventdedup.ops.OpsHttpServer;
 import io.eventdedup.registry.MockSchemaRegistry;
 import io.eventdedup.registry.SchemaRegistry;
 import io.eventdedup.schemas.DuplicateDetected;
+import io.eventdedup.schemas.KeyReleased;
 import io.eventdedup.schemas.TelemetryEvent;
 import io.eventdedup.schemas.TelemetryType;
 import io.eventdedup.serde.ConfluentWireFormat;
@@ -137,10 +138,11 @@ final class LiveScrape {
                     "schema.registry.url", "mock://" + scope,
                     "state.dir", stateDir.toString()));
             int auditId = schemas.register(SchemaRegistry.valueSubject(app.auditTopic()), DuplicateDetected.getClassSchema());
+            int releaseId = schemas.register(SchemaRegistry.recordSubject(app.auditTopic(), KeyReleased.getClassSchema()), KeyReleased.getClassSchema());
             int telemetryId = schemas.register(SchemaRegistry.valueSubject("telemetry.events"), TelemetryEvent.getClassSchema());
 
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            DedupMetrics metrics = DedupMetrics.forConfig(registry, app.dedupConfig(auditId), app.tenantLabelLimit());
+            DedupMetrics metrics = DedupMetrics.forConfig(registry, app.dedupConfig(auditId, releaseId), app.tenantLabelLimit());
             new io.eventdedup.runtime.RestoreSummary(registry); // the restore gauges DedupApplication registers
             Properties props = StreamsProperties.build(app);
             Properties driverProps = new Properties();
@@ -148,9 +150,9 @@ final class LiveScrape {
             driverProps.put("state.dir", stateDir.resolve("driver").toString());
 
             try (MetricsBinding binding = new MetricsBinding(registry).bindJvm();
-                 KafkaStreams streams = new KafkaStreams(new DedupTopology(app.dedupConfig(auditId), schemas, metrics).build(props), props);
+                 KafkaStreams streams = new KafkaStreams(new DedupTopology(app.dedupConfig(auditId, releaseId), schemas, metrics).build(props), props);
                  TopologyTestDriver driver = new TopologyTestDriver(
-                         new DedupTopology(app.dedupConfig(auditId), schemas, metrics).build(driverProps), driverProps, T0.plus(Duration.ofMinutes(1)))) {
+                         new DedupTopology(app.dedupConfig(auditId, releaseId), schemas, metrics).build(driverProps), driverProps, T0.plus(Duration.ofMinutes(1)))) {
                 binding.bindStreams(streams, metrics);
                 // The store gauges read the driver's stores (the unstarted instance holds none); the state stays the real one.
                 metrics.bindStreams(driver::metrics, streams::state);

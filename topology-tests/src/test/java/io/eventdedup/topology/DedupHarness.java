@@ -10,6 +10,8 @@ import io.eventdedup.config.StreamsProperties;
 import io.eventdedup.registry.MockSchemaRegistry;
 import io.eventdedup.registry.SchemaRegistry;
 import io.eventdedup.schemas.DuplicateDetected;
+import io.eventdedup.schemas.KeyReleased;
+import io.eventdedup.schemas.ReleaseCommand;
 import io.eventdedup.schemas.TelemetryEvent;
 import io.eventdedup.schemas.WebhookEvent;
 import io.eventdedup.serde.AvroTrust;
@@ -56,6 +58,7 @@ final class DedupHarness implements AutoCloseable {
     static final String APP_ID = "dedup-test";
     static final String AUDIT = "dedup.audit";
     static final String DLQ = "dedup.dlq";
+    static final String CONTROL = "dedup.control";
 
     final String scope = "harness-" + UUID.randomUUID();
     final MockSchemaRegistry registry = MockSchemaRegistry.forScope(scope);
@@ -96,7 +99,8 @@ final class DedupHarness implements AutoCloseable {
         List<SourceConfig> sources = new SourcesParser(conf, problems).parse();
         if (!problems.isEmpty()) throw new ConfigException(problems);
         int auditId = registry.register(SchemaRegistry.valueSubject(AUDIT), DuplicateDetected.getClassSchema());
-        this.config = new DedupConfig(sources, AUDIT, DLQ, auditId);
+        int releaseId = registry.register(SchemaRegistry.recordSubject(AUDIT, KeyReleased.getClassSchema()), KeyReleased.getClassSchema());
+        this.config = new DedupConfig(sources, AUDIT, DLQ, auditId, CONTROL, releaseId);
         open();
     }
 
@@ -223,6 +227,28 @@ final class DedupHarness implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** True when the audit record is a release decision (KeyReleased), false for a duplicate (DuplicateDetected). */
+    boolean isReleaseAudit(byte[] value) {
+        return ConfluentWireFormat.schemaId(value) == config.releaseSchemaId();
+    }
+
+    KeyReleased released(byte[] value) {
+        AvroTrust.trustGeneratedClasses();
+        if (!isReleaseAudit(value)) throw new AssertionError("audit record has schema id " + ConfluentWireFormat.schemaId(value) + ", not KeyReleased's");
+        try {
+            return new SpecificDatumReader<>(KeyReleased.class).read(null,
+                    DecoderFactory.get().binaryDecoder(value, ConfluentWireFormat.HEADER_SIZE, value.length - ConfluentWireFormat.HEADER_SIZE, null));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A release command in the Confluent wire format, under the ReleaseCommand schema registered for the control topic. */
+    byte[] avroCommand(ReleaseCommand command) {
+        int id = registry.register(SchemaRegistry.valueSubject(CONTROL), ReleaseCommand.getClassSchema());
+        return ConfluentWireFormat.frame(id, encode(command));
     }
 
     /**

@@ -35,9 +35,14 @@ public record AppConfig(String applicationId, String bootstrapServers, String st
         return get(Settings.METRICS_KAFKA_ALL);
     }
 
-    /** The topology's view, once the audit schema's registry id is known. */
-    public DedupConfig dedupConfig(int auditSchemaId) {
-        return new DedupConfig(sources, auditTopic, deadLetterTopic, auditSchemaId);
+    /** The topology's view, once the registry ids of the two audit schemas (DuplicateDetected, KeyReleased) are known. */
+    public DedupConfig dedupConfig(int auditSchemaId, int releaseSchemaId) {
+        return new DedupConfig(sources, auditTopic, deadLetterTopic, auditSchemaId, controlTopic(), releaseSchemaId);
+    }
+
+    /** {@code control.topic}: where release commands are read. */
+    public String controlTopic() {
+        return get(Settings.CONTROL_TOPIC);
     }
 
     /** Any global setting of the table, typed: how code reads a setting that has no accessor of its own. */

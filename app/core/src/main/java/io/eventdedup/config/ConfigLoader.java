@@ -207,6 +207,15 @@ public final class ConfigLoader {
         String audit = r.get(AUDIT_TOPIC);
         String dlq = r.get(DLQ_TOPIC);
         if (audit != null && audit.equals(dlq)) r.problem(DLQ_TOPIC.key(), dlq, "must differ from audit.topic");
+        String control = r.get(CONTROL_TOPIC);
+        if (control != null && (control.equals(audit) || control.equals(dlq))) {
+            r.problem(CONTROL_TOPIC.key(), control, "must differ from audit.topic and dlq.topic");
+        }
+        for (SourceConfig s : sources) {
+            if (control != null && (s.outputTopic().equals(control) || s.inputTopics().contains(control))) {
+                r.problem(CONTROL_TOPIC.key(), control, "must differ from the topics of source " + s.name());
+            }
+        }
         for (SourceConfig s : sources) {
             if (s.outputTopic().equals(audit) || s.outputTopic().equals(dlq) || s.inputTopics().contains(audit) || s.inputTopics().contains(dlq)) {
                 r.problem(OUTPUT_TOPIC.key(s.name()), s.outputTopic(), "a source's topics must differ from audit.topic and dlq.topic");

@@ -109,6 +109,8 @@ public final class Settings {
             "Topic for DUPLICATE audit records.");
     public static final Setting<String> DLQ_TOPIC = global(TOPICS, "dlq.topic", SettingType.TOPIC, "dedup.dlq",
             "Topic for INVALID and PAYLOAD_MISMATCH records, with their original bytes; must differ from audit.topic.");
+    public static final Setting<String> CONTROL_TOPIC = global(TOPICS, "control.topic", SettingType.TOPIC, "dedup.control",
+            "Topic event-dedup reads release commands from (JSON or Avro ReleaseCommand); created like the audit and DLQ topics; must differ from them and from every source's topics.");
     public static final Setting<Boolean> TOPICS_CREATE = global(TOPICS, "topics.create", BOOLEAN, "true",
             "Create missing output, audit and DLQ topics at start-up (input topics are never created).");
     public static final Setting<Integer> TOPICS_REPLICATION_FACTOR = global(TOPICS, "topics.replication.factor", INT, "-1",

@@ -57,6 +57,11 @@ public record SourceConfig(String name, List<String> inputTopics, String outputT
         return "dedup-" + name + "-by-key";
     }
 
+    /** The repartition that carries this source's release commands from the control topic to its data path. */
+    public String releasesRepartitionName() {
+        return "dedup-" + name + "-releases";
+    }
+
     /**
      * Kafka Streams' segment interval for a window store of this retention: max(retention / 2, 60 s).
      * The store keeps at least TTL and at most TTL plus one segment.

@@ -11,6 +11,8 @@ public enum InvalidReason {
     BAD_KEY("idempotency key or tenant is empty, too long, or not UTF-8"),
     PAYLOAD_MISMATCH("key seen within the TTL with a different payload fingerprint"),
     PROCESSING_ERROR("unexpected error while processing the record"),
+    BAD_COMMAND("control command cannot be decoded, misses a field, or has a field that is empty, too long or malformed"),
+    UNKNOWN_SOURCE("control command names a source this application does not deduplicate"),
     TOO_LARGE_TO_WRITE("the broker refused a record written for this input as too large; the DLQ holds a reference, not the payload");
 
     private final String meaning;

@@ -2,6 +2,7 @@ package io.eventdedup.limits;
 
 import io.eventdedup.config.KeyRule;
 import io.eventdedup.config.SourceConfig;
+import io.eventdedup.release.ReleaseCommandParser;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -51,9 +52,28 @@ public final class WriteBudget {
         return largestAccepted(s) + overhead(s);
     }
 
-    /** The largest record written for any of the sources: the DLQ's and the audit topic's need, and the producer's. */
+    /**
+     * The largest record written for any of the sources or for a release command: the DLQ's and the audit topic's need, and the
+     * producer's.
+     */
     public static long largestWritten(List<SourceConfig> sources) {
-        return sources.stream().mapToLong(WriteBudget::largestWritten).max().orElse(0);
+        return Math.max(largestCommandWritten(), sources.stream().mapToLong(WriteBudget::largestWritten).max().orElse(0));
+    }
+
+    /** Room for a release command's Kafka key and headers, which the parser does not read, on top of its capped value. */
+    static final int COMMAND_SLACK = 4 * 1024;
+
+    /** The largest control-topic record read as a command; a created control topic holds no larger one. */
+    public static long largestCommandRead() {
+        return ReleaseCommandParser.MAX_COMMAND_BYTES + COMMAND_SLACK;
+    }
+
+    /**
+     * The largest record written for an accepted command (its envelope on {@code {source}-releases} and the data's repartition, its
+     * audit record): at most the command's capped value re-encoded, the control topic's name, fixed fields and our headers.
+     */
+    public static long largestCommandWritten() {
+        return ReleaseCommandParser.MAX_COMMAND_BYTES + COMMAND_SLACK;
     }
 
     /** Longest of the names the source copies into what it writes: its name, its topics, its key-rule descriptions. */

@@ -4,6 +4,7 @@ import io.eventdedup.config.DedupConfig;
 import io.eventdedup.config.SourceConfig;
 import io.eventdedup.topology.DedupObserver;
 import io.eventdedup.topology.Outcome;
+import io.eventdedup.topology.ReleaseOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,6 +31,7 @@ import java.util.function.Supplier;
  * dedup_duplicate_delay_seconds{source}             histogram: how long after the first delivery a duplicate arrived (retry timing)
  * dedup_unique_latency_seconds{source}              histogram: record timestamp to forward, for unique events
  * dedup_timestamps_clamped_total{source}            counter: timestamps too far ahead of the wall clock
+ * dedup_releases_total{source,outcome}              counter: release commands; outcome = released|never_seen|expired|already_released|rejected
  * dedup_store_keys{source}, dedup_store_bytes{source}  gauges from the RocksDB properties of the source's window store
  * dedup_streams_state{state}                        1 for the current KafkaStreams.State, 0 for the others
  * dedup_stream_thread_replacements_total            counter: stream threads replaced by the uncaught-exception handler
@@ -76,6 +78,9 @@ public final class DedupMetrics implements DedupObserver {
             sec(1), ms(2_500), sec(5), sec(10), sec(30), min(1), min(2), min(5), min(10), min(30)};
 
     private static final Outcome[] OUTCOMES = Outcome.values();
+    private static final ReleaseOutcome[] RELEASE_OUTCOMES = ReleaseOutcome.values();
+    /** The source label of a rejected command that names no configured source (the name itself is untrusted). */
+    public static final String UNKNOWN_SOURCE = "unknown";
 
     private final MeterRegistry registry;
     private final int tenantCap;
@@ -172,6 +177,11 @@ public final class DedupMetrics implements DedupObserver {
         meters(source).clamped.increment();
     }
 
+    @Override
+    public void release(String source, ReleaseOutcome outcome) {
+        meters(source == null ? UNKNOWN_SOURCE : source).releases[outcome.ordinal()].increment();
+    }
+
     private SourceMeters meters(String source) {
         SourceMeters m = sources.get(source);
         return m != null ? m : sources.computeIfAbsent(source, SourceMeters::new);
@@ -210,6 +220,7 @@ public final class DedupMetrics implements DedupObserver {
         final Timer duplicateDelay;
         final Timer uniqueLatency;
         final Counter clamped;
+        final Counter[] releases = new Counter[RELEASE_OUTCOMES.length];
 
         SourceMeters(String source) {
             this.source = source;
@@ -231,6 +242,13 @@ public final class DedupMetrics implements DedupObserver {
                     .description("Records whose timestamp was further ahead of the wall clock than the clock-skew buffer")
                     .tag("source", source)
                     .register(registry);
+            for (ReleaseOutcome o : RELEASE_OUTCOMES) {
+                releases[o.ordinal()] = Counter.builder("dedup.releases")
+                        .description("Release commands by the source they name and their outcome")
+                        .tag("source", source)
+                        .tag("outcome", o.label())
+                        .register(registry);
+            }
         }
 
         Counter counter(String tenant, Outcome outcome) {

@@ -25,6 +25,11 @@ public interface SchemaRegistry extends AutoCloseable {
         return topic + "-value";
     }
 
+    /** Subject of one record type on a topic under Confluent's TopicRecordNameStrategy: a second record type on the audit topic. */
+    static String recordSubject(String topic, Schema schema) {
+        return topic + "-" + schema.getFullName();
+    }
+
     @Override
     default void close() {}
 }

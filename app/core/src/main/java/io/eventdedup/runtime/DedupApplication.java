@@ -7,7 +7,9 @@ import io.eventdedup.ops.MetricsBinding;
 import io.eventdedup.ops.OpsHttpServer;
 import io.eventdedup.registry.SchemaRegistries;
 import io.eventdedup.registry.SchemaRegistry;
+import io.eventdedup.config.DedupConfig;
 import io.eventdedup.schemas.DuplicateDetected;
+import io.eventdedup.schemas.KeyReleased;
 import io.eventdedup.topology.DedupTopology;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -76,6 +78,10 @@ public final class DedupApplication implements AutoCloseable {
         SchemaRegistry registry = SchemaRegistries.create(config.registryUrl(), config.registry());
         int auditSchemaId = registry.register(SchemaRegistry.valueSubject(config.auditTopic()), DuplicateDetected.getClassSchema());
         LOG.info("Audit records use schema id {} (subject {})", auditSchemaId, SchemaRegistry.valueSubject(config.auditTopic()));
+        String releaseSubject = SchemaRegistry.recordSubject(config.auditTopic(), KeyReleased.getClassSchema());
+        int releaseSchemaId = registry.register(releaseSubject, KeyReleased.getClassSchema());
+        LOG.info("Release audit records use schema id {} (subject {})", releaseSchemaId, releaseSubject);
+        DedupConfig dedupConfig = config.dedupConfig(auditSchemaId, releaseSchemaId);
 
         Properties props = StreamsProperties.build(config);
         try (Admin admin = Admin.create(adminProperties(props))) {
@@ -84,8 +90,8 @@ public final class DedupApplication implements AutoCloseable {
 
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         MetricsBinding binding = new MetricsBinding(meters, config.kafkaMetricsAll()); // its filter before the first meter
-        DedupMetrics metrics = DedupMetrics.forConfig(meters, config.dedupConfig(auditSchemaId), config.tenantLabelLimit());
-        Topology topology = new DedupTopology(config.dedupConfig(auditSchemaId), registry, metrics).build(props);
+        DedupMetrics metrics = DedupMetrics.forConfig(meters, dedupConfig, config.tenantLabelLimit());
+        Topology topology = new DedupTopology(dedupConfig, registry, metrics).build(props);
         LOG.debug("Topology:\n{}", topology.describe());
 
         KafkaStreams streams = new KafkaStreams(topology, props);

@@ -57,6 +57,7 @@ public final class TopicPreparer {
         }
         wanted.add(config.auditTopic());
         wanted.add(config.deadLetterTopic());
+        wanted.add(config.controlTopic());
         Map<String, Optional<TopicDescription>> found = describe(wanted);
 
         List<String> problems = new ArrayList<>();
@@ -72,7 +73,7 @@ public final class TopicPreparer {
             widest = Math.max(widest, partitions);
             if (found.get(s.outputTopic()).isEmpty()) toCreate.put(s.outputTopic(), Math.max(1, partitions));
         }
-        for (String t : List.of(config.auditTopic(), config.deadLetterTopic())) {
+        for (String t : List.of(config.auditTopic(), config.deadLetterTopic(), config.controlTopic())) {
             if (found.get(t).isEmpty()) toCreate.put(t, widest);
         }
         if (!toCreate.isEmpty() && !config.createTopics()) {
@@ -88,17 +89,22 @@ public final class TopicPreparer {
         if (!toCreate.isEmpty()) create(toCreate, need);
     }
 
-    /** The largest record written to each topic the app writes, by topic; repartition topics under their full names. */
+    /**
+     * The largest record written to each topic the app writes, by topic; repartition topics under their full names. The control
+     * topic is only read: created, it gets the command cap, so that the broker itself refuses a command too large to be one.
+     */
     Map<String, Long> sizeNeeds() {
         Map<String, Long> need = new LinkedHashMap<>();
         long all = WriteBudget.largestWritten(config.sources());
         need.put(config.auditTopic(), all);
         need.put(config.deadLetterTopic(), all);
+        need.put(config.controlTopic(), WriteBudget.largestCommandRead());
         for (SourceConfig s : config.sources()) {
             need.merge(s.outputTopic(), WriteBudget.largestWritten(s), Math::max);
             if (!s.producersKeyByDedupKey()) {
                 need.put(config.applicationId() + "-" + s.repartitionName() + "-repartition", WriteBudget.largestWritten(s));
             }
+            need.put(config.applicationId() + "-" + s.releasesRepartitionName() + "-repartition", WriteBudget.largestCommandWritten());
         }
         return need;
     }

@@ -1,6 +1,8 @@
 package io.eventdedup.serde;
 
 import io.eventdedup.schemas.DuplicateDetected;
+import io.eventdedup.schemas.KeyReleased;
+import io.eventdedup.schemas.ReleaseCommand;
 import io.eventdedup.schemas.TelemetryEvent;
 import io.eventdedup.schemas.TelemetryType;
 import io.eventdedup.schemas.WebhookEvent;
@@ -19,7 +21,7 @@ public final class AvroTrust {
         if (done) return;
         ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(),
                 ClassSecurityValidator.builder()
-                        .add(DuplicateDetected.class).add(TelemetryEvent.class).add(TelemetryType.class).add(WebhookEvent.class)
+                        .add(DuplicateDetected.class).add(KeyReleased.class).add(ReleaseCommand.class).add(TelemetryEvent.class).add(TelemetryType.class).add(WebhookEvent.class)
                         .build()));
         done = true;
     }

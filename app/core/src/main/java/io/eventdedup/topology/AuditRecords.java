@@ -1,27 +1,31 @@
 package io.eventdedup.topology;
 
-import io.eventdedup.schemas.DuplicateDetected;
 import io.eventdedup.serde.ConfluentWireFormat;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** Encodes {@link DuplicateDetected} audit records in the Confluent wire format under the registered schema id. One per task. */
-final class AuditRecords {
+/**
+ * Encodes audit records of one kind (DuplicateDetected, KeyReleased) in the Confluent wire format under the kind's registered schema
+ * id. One per task and kind.
+ */
+final class AuditRecords<T extends SpecificRecord> {
     private final int schemaId;
-    private final SpecificDatumWriter<DuplicateDetected> writer = new SpecificDatumWriter<>(DuplicateDetected.class);
+    private final SpecificDatumWriter<T> writer;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     private BinaryEncoder encoder;
 
-    AuditRecords(int schemaId) {
+    AuditRecords(int schemaId, Class<T> kind) {
         this.schemaId = schemaId;
+        this.writer = new SpecificDatumWriter<>(kind);
     }
 
-    byte[] encode(DuplicateDetected record) {
+    byte[] encode(T record) {
         out.reset();
         ConfluentWireFormat.writeHeader(out, schemaId);
         encoder = EncoderFactory.get().binaryEncoder(out, encoder);

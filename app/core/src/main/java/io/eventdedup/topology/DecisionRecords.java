@@ -21,7 +21,7 @@ final class DecisionRecords {
     private final SourceConfig source;
     private final String auditTopic;
     private final DeadLetters deadLetters;
-    private final AuditRecords audit;
+    private final AuditRecords<DuplicateDetected> audit;
     /** The value of the {@code dedup.source} header, encoded once and shared: header values are never modified. */
     private final byte[] sourceNameUtf8;
 
@@ -29,7 +29,7 @@ final class DecisionRecords {
         this.source = source;
         this.auditTopic = config.auditTopic();
         this.deadLetters = deadLetters;
-        this.audit = new AuditRecords(config.auditSchemaId());
+        this.audit = new AuditRecords<>(config.auditSchemaId(), DuplicateDetected.class);
         this.sourceNameUtf8 = source.name().getBytes(StandardCharsets.UTF_8);
     }
 

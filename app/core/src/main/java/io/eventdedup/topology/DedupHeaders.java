@@ -29,6 +29,12 @@ public final class DedupHeaders {
     /** The sender's timestamp, when the record is written with another one (see {@link DedupClock}). */
     public static final String ORIGINAL_TIMESTAMP = "dedup.original-timestamp";
 
+    /**
+     * On a unique event that follows a release of its key: the first-seen time (epoch ms) of the delivery that was released. The
+     * downstream reader can tell a retry that went through because it asked for it from a first delivery.
+     */
+    public static final String FOLLOWS_RELEASE = "dedup.follows-release";
+
     private DedupHeaders() {}
 
     public static void stripOurs(Headers headers) {

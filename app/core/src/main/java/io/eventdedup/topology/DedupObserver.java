@@ -21,6 +21,9 @@ public interface DedupObserver {
      */
     default void timestampClamped(String source) {}
 
+    /** A release command was decided ({@code source} null for a command that names no source this application has). */
+    default void release(String source, ReleaseOutcome outcome) {}
+
     /** An input record read again (at-least-once, after a crash) was forwarded again; it is also reported as UNIQUE. */
     default void reprocessed(String source) {}
 }

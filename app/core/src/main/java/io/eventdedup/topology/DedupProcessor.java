@@ -17,6 +17,8 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * <b>reprocessing</b>: under at-least-once a record re-read after a crash is forwarded again, never audited as a duplicate of itself.
  * Store write and forward happen in the same exactly-once transaction. Time follows {@link DedupClock}: the wall clock decides, the
  * record's timestamp is only what the written records carry. The records themselves are made by {@link DecisionRecords}.
+ * Release commands reach the same task by the same path and are decided by {@link ReleaseStep}; the next delivery of a released key
+ * is UNIQUE again and takes the released entry's place.
  */
 final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], Routed> {
     private final SourceConfig source;
@@ -25,6 +27,7 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
     private final DedupClock clock;
     private WindowStore<Bytes, byte[]> store;
     private DecisionRecords records;
+    private ReleaseStep releases;
 
     DedupProcessor(SourceConfig source, DedupConfig config, DedupObserver observer) {
         this.source = source;
@@ -38,6 +41,7 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
         super.init(context);
         store = context.getStateStore(source.storeName());
         records = new DecisionRecords(source, config, new DeadLetters(config.deadLetterTopic(), WriteBudget.largestWritten(config.sources())));
+        releases = new ReleaseStep(store, this::firstSeenWithinTtl, clock, new ReleaseRecords(config), observer);
     }
 
     /** The first arrival of a key within the TTL: when it was, and what the store keeps about it. */
@@ -46,10 +50,16 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
     @Override
     public void process(Record<Bytes, Envelope> record) {
         long wall = context().currentSystemTimeMs();
+        if (record.value().isRelease()) {
+            context().forward(releases.decide(record, wall));
+            return;
+        }
         FirstSeen first = firstSeenWithinTtl(record.key(), wall);
         if (first == null) {
             remember(record, wall);
             forwardUnique(record, wall);
+        } else if (first.entry().released()) {
+            forwardAfterRelease(record, first, wall);
         } else if (isReprocessing(first, record.value())) {
             forwardAgain(record, wall);
         } else if (isDuplicate(first, record.value())) {
@@ -92,11 +102,27 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
     }
 
     private void forwardUnique(Record<Bytes, Envelope> record, long wall) {
+        context().forward(unique(record, wall));
+    }
+
+    private Record<byte[], Routed> unique(Record<Bytes, Envelope> record, long wall) {
         long written = clock.writtenTimestamp(record.timestamp(), wall);
         Envelope e = record.value();
         observer.outcome(source.name(), e.key().tenant(), Outcome.UNIQUE);
         observer.uniqueLatency(source.name(), Math.max(0, wall - written)); // 0 for a replaced timestamp
-        context().forward(records.unique(record, written));
+        return records.unique(record, written);
+    }
+
+    /**
+     * The first delivery after a release: UNIQUE, marked {@code dedup.follows-release}, and remembered as a new first arrival in the
+     * released entry's place, so one key has one entry and its TTL starts again.
+     */
+    private void forwardAfterRelease(Record<Bytes, Envelope> record, FirstSeen released, long wall) {
+        store.put(record.key(), null, released.arrival());
+        remember(record, wall);
+        Record<byte[], Routed> out = unique(record, wall);
+        DedupHeaders.add(out.headers(), DedupHeaders.FOLLOWS_RELEASE, Long.toString(released.arrival()));
+        context().forward(out);
     }
 
     /** A reprocessing is forwarded as the unique event it was, and counted as UNIQUE again: the ledger counts deliveries read. */

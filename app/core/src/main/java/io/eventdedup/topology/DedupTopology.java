@@ -9,30 +9,40 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.BranchedKStream;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
  * The deduplicating topology, a pure function of a {@link StreamsBuilder}, the typed config and the registry seam. Per source:
  *
  * <pre>
- * input topics ─► {source}-keying ─┬─ invalid ─► {source}-invalid-to-dlq ─────────────────────────────► DLQ
- *                                  └─ valid ─► repartition {source}-by-key ─► {source}-dedup ─► {source}-route ─► output | audit | DLQ
+ * input topics ─► {source}-keying ─┬─ invalid ─► {source}-invalid-to-dlq ─────────────────────────────────────────────────► DLQ
+ *                                  └─ valid ─► {source}-with-releases ─► repartition {source}-by-key ─► {source}-dedup ─► {source}-route ─► output | audit | DLQ
+ *                                                  ▲
+ * control topic ─► control-parse ─┬─ control-to-{source} ─► repartition {source}-releases
+ *                                 └─ control-invalid ─► control-invalid-to-dlq ─► DLQ
  * </pre>
  *
- * Every processor, store and repartition topic is named after the source, so none of them moves when the topology changes
- * elsewhere; renaming a source forgets its keys.
+ * Release commands are keyed by the same store key as the data and merged into the source's valid stream, so they take the data's
+ * own repartition to the task that owns the key ({@code {source}-releases} only keeps the control topic's tasks apart from the
+ * sources'). Every processor, store and repartition topic is named after the source, so none of them moves when the topology
+ * changes elsewhere; renaming a source forgets its keys.
  */
 public final class DedupTopology {
     private static final Duration WINDOW_SIZE = Duration.ofMillis(1);
@@ -62,13 +72,22 @@ public final class DedupTopology {
     }
 
     public void addTo(StreamsBuilder builder) {
-        for (SourceConfig source : config.sources()) addSource(builder, source);
+        Map<String, KStream<Bytes, Envelope>> valid = new LinkedHashMap<>();
+        for (SourceConfig source : config.sources()) valid.put(source.name(), addKeying(builder, source));
+        Map<String, KStream<Bytes, Envelope>> commands = addControl(builder);
+        for (SourceConfig source : config.sources()) {
+            String n = source.name();
+            addDedup(builder, source, valid.get(n).merge(commands.get(n), Named.as(n + "-with-releases")));
+        }
     }
 
-    private void addSource(StreamsBuilder builder, SourceConfig source) {
-        String n = source.name();
-        builder.addStateStore(storeFor(source));
+    private DeadLetters deadLetters() {
+        return new DeadLetters(config.deadLetterTopic(), WriteBudget.largestWritten(config.sources()));
+    }
 
+    /** The source's input, keyed by store key; its invalid records go to the DLQ here. */
+    private KStream<Bytes, Envelope> addKeying(StreamsBuilder builder, SourceConfig source) {
+        String n = source.name();
         KStream<byte[], byte[]> input = builder.stream(source.inputTopics(),
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withTimestampExtractor(new DedupTimestampExtractor(DedupClock.of(source), wallClock)).withName(n + "-input"));
@@ -78,12 +97,55 @@ public final class DedupTopology {
                 .branch((k, e) -> e.isInvalid(), Branched.as("invalid"))
                 .defaultBranch(Branched.as("valid"));
 
-        DeadLetters deadLetters = new DeadLetters(config.deadLetterTopic(), WriteBudget.largestWritten(config.sources()));
+        DeadLetters deadLetters = deadLetters();
         branches.get(n + "-invalid")
                 .process(() -> new DeadLetterProcessor(n, deadLetters), Named.as(n + "-invalid-to-dlq"))
                 .to(config.deadLetterTopic(), Produced.with(Serdes.ByteArray(), Routed.VALUE_ONLY).withName(n + "-dlq-sink"));
+        return branches.get(n + "-valid");
+    }
 
-        KStream<Bytes, Envelope> valid = branches.get(n + "-valid");
+    /**
+     * The control topic's commands, parsed and keyed by store key, one stream per source; rejected commands go to the DLQ. Commands
+     * are stamped with the wall clock: they are instructions to act now, whatever timestamp their writer gave them.
+     */
+    private Map<String, KStream<Bytes, Envelope>> addControl(StreamsBuilder builder) {
+        BranchedKStream<Bytes, Envelope> split = builder.stream(config.controlTopic(),
+                        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+                                .withTimestampExtractor((record, partitionTime) -> wallClock.getAsLong()).withName("control-input"))
+                .process(() -> new ControlProcessor(config, registry, observer), Named.as("control-parse"))
+                .split(Named.as("control-"))
+                .branch((k, e) -> e.isInvalid(), Branched.as("invalid"));
+        for (SourceConfig source : config.sources()) {
+            String n = source.name();
+            split = split.branch((k, e) -> n.equals(e.release().source()), Branched.as("to-" + n));
+        }
+        Map<String, KStream<Bytes, Envelope>> branches = split.noDefaultBranch();
+
+        DeadLetters deadLetters = deadLetters();
+        branches.get("control-invalid")
+                .process(() -> new DeadLetterProcessor(null, deadLetters), Named.as("control-invalid-to-dlq"))
+                .to(config.deadLetterTopic(), Produced.with(Serdes.ByteArray(), Routed.VALUE_ONLY).withName("control-dlq-sink"));
+
+        Map<String, KStream<Bytes, Envelope>> bySource = new LinkedHashMap<>();
+        for (SourceConfig source : config.sources()) {
+            Repartitioned<Bytes, Envelope> r = Repartitioned.with(Serdes.Bytes(), new EnvelopeSerde()).withName(source.releasesRepartitionName());
+            if (source.producersKeyByDedupKey()) r = r.withStreamPartitioner(SAME_PARTITION_AS_COMMAND);
+            bySource.put(source.name(), branches.get("control-to-" + source.name()).repartition(r));
+        }
+        return bySource;
+    }
+
+    /**
+     * A pre-keyed source has no repartition of its own: its store's task is the input partition the producers chose, which only they
+     * know. A command for it keeps the control-topic partition it was written to, which the operator picks as the data's
+     * (docs/operating.md: same Kafka key and partitioner, a control topic with as many partitions as the input).
+     */
+    private static final StreamPartitioner<Bytes, Envelope> SAME_PARTITION_AS_COMMAND =
+            (topic, key, command, partitions) -> Optional.of(Set.of(command.origin().partition() % partitions));
+
+    private void addDedup(StreamsBuilder builder, SourceConfig source, KStream<Bytes, Envelope> valid) {
+        String n = source.name();
+        builder.addStateStore(storeFor(source));
         if (!source.producersKeyByDedupKey()) {
             valid = valid.repartition(Repartitioned.with(Serdes.Bytes(), new EnvelopeSerde()).withName(source.repartitionName()));
         }

@@ -22,15 +22,26 @@ import java.nio.charset.StandardCharsets;
  * int     origin partition;  long origin offset;  long origin timestamp
  * bytes   original key (length -1 for null);  bytes original value (the rest)
  * </pre>
+ *
+ * A command envelope ({@link Envelope#release}) is its own version, 3, which data envelopes never use, so data written by an earlier
+ * version reads unchanged:
+ *
+ * <pre>
+ * byte    3
+ * string  source, tenant, idempotency key, key rule, reason, requester, origin (control) topic
+ * int     origin partition;  long origin offset;  long origin timestamp
+ * </pre>
  */
 public final class EnvelopeSerde implements Serde<Envelope> {
     static final byte VERSION = 2;
+    static final byte COMMAND_VERSION = 3;
 
     @Override
     public Serializer<Envelope> serializer() {
         return (topic, e) -> {
             if (e == null) return null;
             if (e.isInvalid()) throw new IllegalArgumentException("invalid envelopes do not travel through the repartition topic");
+            if (e.isRelease()) return serializeCommand(e);
             ResolvedKey k = e.key();
             byte[] tenant = utf8(k.tenant()), key = utf8(k.idempotencyKey()), rule = utf8(k.keyRule()), topicName = utf8(e.origin().topic());
             int size = 1 + 4 * 6 + (k.legacyFingerprint() == null ? 0 : k.legacyFingerprint().length) + tenant.length + key.length + rule.length + topicName.length + k.fingerprint().length
@@ -56,6 +67,7 @@ public final class EnvelopeSerde implements Serde<Envelope> {
             try {
                 ByteBuffer b = ByteBuffer.wrap(data);
                 byte version = b.get();
+                if (version == COMMAND_VERSION) return deserializeCommand(b);
                 if (version != VERSION && version != 1) throw new SerializationException("unknown envelope version " + version + " on " + topic);
                 String tenant = getString(b), key = getString(b), rule = getString(b), originTopic = getString(b);
                 byte[] fingerprint = getBytes(b);
@@ -72,6 +84,27 @@ public final class EnvelopeSerde implements Serde<Envelope> {
                 throw new SerializationException("corrupt envelope on " + topic, e);
             }
         };
+    }
+
+    private static byte[] serializeCommand(Envelope e) {
+        ResolvedKey k = e.key();
+        ReleaseRequest r = e.release();
+        byte[][] strings = {utf8(r.source()), utf8(k.tenant()), utf8(k.idempotencyKey()), utf8(k.keyRule()), utf8(r.reason()),
+                utf8(r.requester()), utf8(e.origin().topic())};
+        int size = 1 + 4 + 8 + 8;
+        for (byte[] s : strings) size += 4 + s.length;
+        ByteBuffer b = ByteBuffer.allocate(size).put(COMMAND_VERSION);
+        for (byte[] s : strings) putBytes(b, s);
+        b.putInt(e.origin().partition()).putLong(e.origin().offset()).putLong(e.origin().timestamp());
+        return b.array();
+    }
+
+    private static Envelope deserializeCommand(ByteBuffer b) {
+        String source = getString(b), tenant = getString(b), key = getString(b), rule = getString(b), reason = getString(b),
+                requester = getString(b), originTopic = getString(b);
+        Origin origin = new Origin(originTopic, b.getInt(), b.getLong(), b.getLong());
+        if (b.hasRemaining()) throw new IllegalArgumentException("bytes after a command envelope");
+        return Envelope.release(new ResolvedKey(tenant, key, rule, new byte[0], null), new ReleaseRequest(source, reason, requester), origin);
     }
 
     private static byte[] utf8(String s) {

@@ -6,6 +6,7 @@ import io.eventdedup.config.SourceConfig;
 import io.eventdedup.config.SourcesParser;
 import io.eventdedup.registry.SchemaRegistry;
 import io.eventdedup.schemas.DuplicateDetected;
+import io.eventdedup.schemas.KeyReleased;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ final class HooksConfig {
 
     static DedupConfig create(SchemaRegistry schemas) {
         int auditSchemaId = schemas.register(SchemaRegistry.valueSubject("dedup.audit"), DuplicateDetected.getClassSchema());
+        int releaseSchemaId = schemas.register(SchemaRegistry.recordSubject("dedup.audit", KeyReleased.getClassSchema()), KeyReleased.getClassSchema());
         List<ConfigProblem> problems = new ArrayList<>();
         List<SourceConfig> sources = new SourcesParser(Map.of(
                 "sources", "hooks",
@@ -27,6 +29,6 @@ final class HooksConfig {
                 "source.hooks.tenant.rules", "field:tenant",
                 "source.hooks.retry.horizon", "1h"), problems).parse();
         if (!problems.isEmpty()) throw new IllegalStateException("test config has problems: " + problems);
-        return new DedupConfig(sources, "dedup.audit", "dedup.dlq", auditSchemaId);
+        return new DedupConfig(sources, "dedup.audit", "dedup.dlq", auditSchemaId, "dedup.control", releaseSchemaId);
     }
 }

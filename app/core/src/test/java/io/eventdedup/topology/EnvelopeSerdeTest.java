@@ -32,6 +32,31 @@ class EnvelopeSerdeTest {
     }
 
     @Test
+    void aCommandEnvelopeRoundTripsAsItsOwnVersionWithItsRequest() {
+        Envelope e = Envelope.release(new ResolvedKey("acme", "pay-ü", "release:idempotency_key", new byte[0], new byte[16]),
+                new ReleaseRequest("hooks", "billing returned 500", "worker-1"), new Origin("dedup.control", 2, 7L, 1_700_000_000_000L));
+        byte[] bytes = serde.serializer().serialize("t", e);
+        assertThat(bytes[0]).isEqualTo(EnvelopeSerde.COMMAND_VERSION);
+        Envelope back = serde.deserializer().deserialize("t", bytes);
+        assertThat(back.isRelease()).isTrue();
+        assertThat(back.release()).isEqualTo(e.release());
+        assertThat(back.key().tenant()).isEqualTo("acme");
+        assertThat(back.key().idempotencyKey()).isEqualTo("pay-ü");
+        assertThat(back.key().keyRule()).isEqualTo("release:idempotency_key");
+        assertThat(back.origin()).isEqualTo(e.origin());
+        assertThat(back.originalValue()).isNull();
+    }
+
+    @Test
+    void aTruncatedCommandEnvelopeIsASerializationError() {
+        Envelope e = Envelope.release(new ResolvedKey("acme", "k", "release:idempotency_key", new byte[0], new byte[16]),
+                new ReleaseRequest("hooks", "r", "q"), new Origin("dedup.control", 0, 0, 0));
+        byte[] bytes = serde.serializer().serialize("t", e);
+        assertThatThrownBy(() -> serde.deserializer().deserialize("t", java.util.Arrays.copyOf(bytes, bytes.length - 1)))
+                .isInstanceOf(SerializationException.class);
+    }
+
+    @Test
     void corruptBytesAreASerializationErrorNotGarbage() {
         assertThatThrownBy(() -> serde.deserializer().deserialize("t", new byte[] {1, 0, 0})).isInstanceOf(SerializationException.class);
         assertThatThrownBy(() -> serde.deserializer().deserialize("t", new byte[] {7})).isInstanceOf(SerializationException.class);

@@ -10,6 +10,7 @@ import io.eventdedup.tools.loadgen.LoadgenFixtures.FakeClock;
 import io.eventdedup.registry.MockSchemaRegistry;
 import io.eventdedup.registry.SchemaRegistry;
 import io.eventdedup.schemas.DuplicateDetected;
+import io.eventdedup.schemas.KeyReleased;
 import io.eventdedup.topology.DedupObserver;
 import io.eventdedup.topology.DedupTopology;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -64,8 +65,9 @@ class GeneratorThroughTopologyTest {
         List<SourceConfig> sources = new SourcesParser(DefaultConfig.load(), problems).parse();
         assertThat(problems).isEmpty();
         int auditId = registry.register(SchemaRegistry.valueSubject("dedup.audit"), DuplicateDetected.getClassSchema());
+        int releaseId = registry.register(SchemaRegistry.recordSubject("dedup.audit", KeyReleased.getClassSchema()), KeyReleased.getClassSchema());
         StreamsBuilder builder = new StreamsBuilder();
-        new DedupTopology(new DedupConfig(sources, "dedup.audit", "dedup.dlq", auditId), registry, DedupObserver.NONE).addTo(builder);
+        new DedupTopology(new DedupConfig(sources, "dedup.audit", "dedup.dlq", auditId, "dedup.control", releaseId), registry, DedupObserver.NONE).addTo(builder);
         Properties props = StreamsProperties.build("loadgen-topology-test", "unused:9092", stateDir.toString(), Map.of());
         Map<String, List<TestRecord<byte[], byte[]>>> out = new java.util.HashMap<>();
         long firstSent = producer.history().stream().mapToLong(ProducerRecord::timestamp).min().orElse(clock.now);
