@@ -274,6 +274,18 @@ class ReleaseTest {
     }
 
     @Test
+    void theControlTopicIsReadInASubtopologyOfItsOwnSoSourcesKeepTheirTasks() {
+        java.util.Properties props = io.eventdedup.config.StreamsProperties.build(DedupHarness.APP_ID, "unused:9092", h.stateDir.toString(), Map.of());
+        org.apache.kafka.streams.TopologyDescription d = new DedupTopology(h.config, h.registry, DedupObserver.NONE).build(props).describe();
+        org.apache.kafka.streams.TopologyDescription.Subtopology control = d.subtopologies().stream()
+                .filter(st -> st.nodes().stream().anyMatch(n -> n.name().equals("control-parse"))).findFirst().orElseThrow();
+        assertThat(control.nodes()).noneMatch(n -> n.name().endsWith("-keying") || n.name().endsWith("-dedup"));
+        org.apache.kafka.streams.TopologyDescription.Subtopology hooks = d.subtopologies().stream()
+                .filter(st -> st.nodes().stream().anyMatch(n -> n.name().equals("hooks-keying"))).findFirst().orElseThrow();
+        assertThat(hooks.nodes()).noneMatch(n -> n.name().startsWith("telemetry-") || n.name().startsWith("control-parse"));
+    }
+
+    @Test
     void releasesAreCountedByOutcomeAndLeaveTheLedgerOfTheInputAlone() {
         List<String> releases = new ArrayList<>();
         List<Outcome> outcomes = new ArrayList<>();
