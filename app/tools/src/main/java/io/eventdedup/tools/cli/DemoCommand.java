@@ -30,12 +30,14 @@ import java.util.stream.Stream;
 
 /**
  * The embedded default: a real single-node Kafka broker in this process, the in-memory registry, event-dedup with exactly-once,
- * and the load generator; a live progress line; and a reconciliation by an independent read_committed consumer at the end.
+ * and the load generator; a live progress line; one event released by a simulated downstream failure and its retry forwarded
+ * ({@link ReleaseDemo}); and a reconciliation by an independent read_committed consumer at the end, which counts the release apart.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the whole system in this process, no infrastructure needed: a real Kafka broker (KRaft), the in-memory "
                 + "schema registry, event-dedup (exactly_once_v2) and a load generator with retry storms, replays and malformed "
-                + "records. Ends with a reconciliation report; exits 1 if it fails.")
+                + "records; then one event is released by a simulated downstream failure and its retry forwarded. Ends with a "
+                + "reconciliation report; exits 1 if it fails.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--events", description = "Logical events to generate (default: ${DEFAULT-VALUE}).")
     long events = 20_000;
@@ -137,6 +139,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 System.out.println();
                 System.out.println("Load: " + ledger.render().lines().findFirst().orElse(""));
+                System.out.println(releaseScene(kafka.bootstrapServers(), config).render());
 
                 ReconciliationReport report = Reconciler.builder(kafka.bootstrapServers(), registry).build()
                         .reconcile(ledger, reconcileTimeout);
@@ -146,6 +149,15 @@ final class DemoCommand implements Callable<Integer> {
         } finally {
             MockSchemaRegistry.drop(scope);
             deleteTree(stateDir);
+        }
+    }
+
+    /** One webhook event released by a simulated downstream failure, and its retry forwarded: {@link ReleaseDemo}. */
+    private ReleaseDemo.Result releaseScene(String bootstrapServers, AppConfig config) throws Exception {
+        try (Producer<byte[], byte[]> producer = new KafkaProducer<>(LoadGenerator.producerConfig(bootstrapServers))) {
+            io.eventdedup.config.SourceConfig webhooks = config.sources().get(1);
+            return new ReleaseDemo(bootstrapServers, producer, reconcileTimeout)
+                    .run(webhooks.inputTopics().get(0), webhooks.outputTopic(), config.controlTopic(), config.auditTopic());
         }
     }
 

@@ -21,7 +21,10 @@ import java.util.TreeSet;
  *   <li>nothing unexpected on the outputs: no record that is not a logical event of this run (undecodable, another run's, a
  *       payload-mismatch delivery, an unknown sequence number), and every output record carries the dedup headers;</li>
  *   <li>invalid records as expected, in total and by reason;</li>
- *   <li>the outcome split (unique, duplicate, mismatch) as the ledger expects.</li>
+ *   <li>the outcome split (unique, duplicate, mismatch) as the ledger expects;</li>
+ *   <li>releases apart: every unique event forwarded with {@code dedup.follows-release} follows a key RELEASED (audit topic).
+ *       Release commands and the retries they let through are not the generator's records, so they stay out of the ledger's
+ *       identity and are counted on their own.</li>
  * </ol>
  * Immutable.
  */
@@ -34,7 +37,26 @@ public final class ReconciliationReport {
         }
     }
 
+    /**
+     * Release decisions read on the audit topic, by outcome (RELEASED, NEVER_SEEN, EXPIRED, ALREADY_RELEASED), and the unique
+     * events forwarded after a release (the {@code dedup.follows-release} header).
+     */
+    public record Releases(Map<String, Long> byOutcome, long forwardedAfterRelease) {
+        public Releases {
+            byOutcome = Collections.unmodifiableMap(new TreeMap<>(byOutcome));
+        }
+
+        public long released() {
+            return byOutcome.getOrDefault("RELEASED", 0L);
+        }
+
+        public long decided() {
+            return byOutcome.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
     private final LoadLedger ledger;
+    private final Releases releases;
     private final boolean complete;
     private final Duration elapsed;
     private final long recordsRead;
@@ -60,8 +82,9 @@ public final class ReconciliationReport {
                          Map<String, Long> invalidByReason, long duplicateEventsForwarded, long duplicateKeysForwarded,
                          List<String> duplicateSamples, long missing, List<EventId> missingSample, long unexpected,
                          Map<String, Long> unexpectedByCause, List<String> unexpectedSamples, long withoutDedupHeaders,
-                         long maxDuplicateDelayMs) {
+                         long maxDuplicateDelayMs, Releases releases) {
         this.ledger = ledger;
+        this.releases = releases;
         this.complete = complete;
         this.elapsed = elapsed;
         this.recordsRead = recordsRead;
@@ -110,7 +133,15 @@ public final class ReconciliationReport {
                 && mismatch() == ledger.expectedMismatches();
         c.add(new Check("outcome split as expected", splitOk, String.format("unique %,d/%,d, duplicate %,d/%,d, mismatch %,d/%,d (actual/expected)",
                 unique(), ledger.expectedUnique(), duplicate(), ledger.expectedDuplicates(), mismatch(), ledger.expectedMismatches())));
+        c.add(new Check("forwarded after a release", releases.forwardedAfterRelease() <= releases.released(),
+                String.format("%,d retries forwarded with dedup.follows-release, %,d keys released", releases.forwardedAfterRelease(),
+                        releases.released())));
         return c;
+    }
+
+    /** Release decisions and retries after them, counted apart from the ledger. */
+    public Releases releases() {
+        return releases;
     }
 
     private static String sample(List<String> samples) {
@@ -268,6 +299,11 @@ public final class ReconciliationReport {
         Map<String, Long> expectedInvalid = ledger.expectedInvalidByReason();
         for (String reason : new TreeSet<>(union(expectedInvalid, invalidByReason))) {
             row(b, "  " + reason, expectedInvalid.getOrDefault(reason, 0L), invalidByReason.getOrDefault(reason, 0L));
+        }
+        if (releases.decided() > 0 || releases.forwardedAfterRelease() > 0) {
+            b.append(String.format("  releases (control topic, outside in) %,d decided%n", releases.decided()));
+            releases.byOutcome().forEach((outcome, n) -> b.append(String.format("    %-22s %,12d%n", outcome, n)));
+            b.append(String.format("    %-22s %,12d%n", "forwarded after release", releases.forwardedAfterRelease()));
         }
         if (maxDuplicateDelayMs >= 0) b.append(String.format("  latest duplicate came %,d ms after its first delivery%n", maxDuplicateDelayMs));
         b.append("  checks\n");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.eventdedup.registry.RegistryUnavailableException;
 import io.eventdedup.registry.SchemaRegistry;
 import io.eventdedup.schemas.DuplicateDetected;
+import io.eventdedup.schemas.KeyReleased;
 import io.eventdedup.schemas.TelemetryEvent;
 import io.eventdedup.schemas.WebhookEvent;
 import io.eventdedup.serde.ConfluentWireFormat;
@@ -58,6 +59,10 @@ final class Tally {
     private final Map<String, Long> unexpectedByCause = new TreeMap<>();
     private final List<String> unexpectedSamples = new ArrayList<>();
     private final Map<Long, GenericDatumReader<GenericRecord>> readers = new HashMap<>();
+    /** Release decisions on the audit topic by outcome, and unique events forwarded after a release: outside the ledger's in. */
+    private final Map<String, Long> releases = new TreeMap<>();
+    private final Map<Integer, Boolean> releaseSchemaIds = new HashMap<>();
+    private long forwardedAfterRelease;
     private final MessageDigest sha;
     private BinaryDecoder decoder;
     private long counted;
@@ -110,6 +115,10 @@ final class Tally {
                 ignored++;
                 return;
             }
+            if (isReleaseAudit(value)) {
+                releases.merge(releaseOutcome(value), 1L, Long::sum);
+                return;
+            }
             duplicate.merge(s, 1L, Long::sum);
             counted++;
             auditDelay(value);
@@ -129,6 +138,11 @@ final class Tally {
     }
 
     private void output(EventSource source, String where, Headers headers, byte[] value) {
+        if (DedupHeaders.get(headers, DedupHeaders.FOLLOWS_RELEASE) != null) {
+            // A retry let through by a release: sent by whoever released it, not by the generator, so outside the ledger's in.
+            forwardedAfterRelease++;
+            return;
+        }
         unique.merge(source, 1L, Long::sum);
         counted++;
 
@@ -234,6 +248,22 @@ final class Tally {
         }
     }
 
+    /** An audit record under the KeyReleased schema (a release decision), not DuplicateDetected. */
+    private boolean isReleaseAudit(byte[] value) {
+        if (!ConfluentWireFormat.looksFramed(value)) return false;
+        return releaseSchemaIds.computeIfAbsent(ConfluentWireFormat.schemaId(value),
+                id -> KeyReleased.getClassSchema().getFullName().equals(registry.schemaById(id).getFullName()));
+    }
+
+    private String releaseOutcome(byte[] value) {
+        try {
+            return decode(value, Projection.RELEASE_OUTCOME).get("outcome").toString();
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof RegistryUnavailableException u) throw u;
+            return "(undecodable)";
+        }
+    }
+
     /** Reads a wire-format value with its writer schema from the registry into {@code projection}, skipping every other field. */
     private GenericRecord decode(byte[] value, Projection projection) throws IOException {
         if (!ConfluentWireFormat.looksFramed(value)) throw new IOException("not in the Confluent wire format");
@@ -252,7 +282,8 @@ final class Tally {
     private enum Projection {
         TELEMETRY_LABELS(TelemetryEvent.getClassSchema(), "labels"),
         WEBHOOK_BODY(WebhookEvent.getClassSchema(), "body"),
-        AUDIT_DELAY(DuplicateDetected.getClassSchema(), "delay_ms");
+        AUDIT_DELAY(DuplicateDetected.getClassSchema(), "delay_ms"),
+        RELEASE_OUTCOME(KeyReleased.getClassSchema(), "outcome");
 
         final Schema schema;
 
@@ -275,7 +306,7 @@ final class Tally {
         }
         return new ReconciliationReport(ledger, complete, elapsed, read, ignored, unique, duplicate, mismatch, invalid,
                 duplicateEvents, duplicateKeys, duplicateSamples, missing.cardinality(), missingSample, unexpected,
-                unexpectedByCause, unexpectedSamples, withoutDedupHeaders, maxDelay);
+                unexpectedByCause, unexpectedSamples, withoutDedupHeaders, maxDelay, new ReconciliationReport.Releases(releases, forwardedAfterRelease));
     }
 
     private static EnumMap<EventSource, Long> zeros() {
