@@ -35,17 +35,23 @@ import java.util.function.LongSupplier;
  * input topics ─► {source}-keying ─┬─ invalid ─► {source}-invalid-to-dlq ─────────────────────────────────────────────────► DLQ
  *                                  └─ valid ─► {source}-with-releases ─► repartition {source}-by-key ─► {source}-dedup ─► {source}-route ─► output | audit | DLQ
  *                                                  ▲
- * control topic ─► control-parse ─┬─ control-to-{source} ─► repartition {source}-releases
+ * control topic ─► control-parse ─┬─ control-to-{source} ─► repartition release-{source}
  *                                 └─ control-invalid ─► control-invalid-to-dlq ─► DLQ
  * </pre>
  *
  * Release commands are keyed by the same store key as the data and merged into the source's valid stream, so they take the data's
- * own repartition to the task that owns the key ({@code {source}-releases} only keeps the control topic's tasks apart from the
+ * own repartition to the task that owns the key ({@code release-{source}} only keeps the control topic's tasks apart from the
  * sources'). Every processor, store and repartition topic is named after the source, so none of them moves when the topology
  * changes elsewhere; renaming a source forgets its keys.
  */
 public final class DedupTopology {
     private static final Duration WINDOW_SIZE = Duration.ofMillis(1);
+    /**
+     * The control topic's source node. Kafka Streams numbers subtopologies by their sorted source-node names: this name sorts
+     * after every {@code dedup-*} repartition source, so the dedup subtopologies keep the task ids (and local state) they had
+     * before releases existed.
+     */
+    static final String CONTROL_INPUT = "release-control-input";
 
     private final DedupConfig config;
     private final SchemaRegistry registry;
@@ -111,7 +117,7 @@ public final class DedupTopology {
     private Map<String, KStream<Bytes, Envelope>> addControl(StreamsBuilder builder) {
         BranchedKStream<Bytes, Envelope> split = builder.stream(config.controlTopic(),
                         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
-                                .withTimestampExtractor((record, partitionTime) -> wallClock.getAsLong()).withName("control-input"))
+                                .withTimestampExtractor((record, partitionTime) -> wallClock.getAsLong()).withName(CONTROL_INPUT))
                 .process(() -> new ControlProcessor(config, registry, observer), Named.as("control-parse"))
                 .split(Named.as("control-"))
                 .branch((k, e) -> e.isInvalid(), Branched.as("invalid"));
