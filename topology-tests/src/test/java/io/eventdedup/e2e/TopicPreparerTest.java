@@ -26,6 +26,7 @@ class TopicPreparerTest {
         c.put("source.telemetry.output.topic", id + ".out");
         c.put("audit.topic", id + ".audit");
         c.put("dlq.topic", id + ".dlq");
+        c.put("control.topic", id + ".control");
         c.putAll(extra);
         return ConfigLoader.load(c);
     }
@@ -41,14 +42,14 @@ class TopicPreparerTest {
     }
 
     @Test
-    void outputAuditAndDlqTopicsAreCreatedWithThePartitionsOfTheWidestInput() throws Exception {
+    void outputAuditDlqAndControlTopicsAreCreatedWithThePartitionsOfTheWidestInput() throws Exception {
         backend.createTopics(2, id + ".in.a");
         backend.createTopics(5, id + ".in.b");
         try (Admin admin = backend.admin()) {
             new TopicPreparer(admin, config(Map.of())).prepare();
             // Creation is acknowledged before every broker's metadata shows the topic: wait for it, then look.
             var described = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions()
-                    .until(() -> admin.describeTopics(java.util.List.of(id + ".out", id + ".audit", id + ".dlq")).allTopicNames().get(), d -> d.size() == 3);
+                    .until(() -> admin.describeTopics(java.util.List.of(id + ".out", id + ".audit", id + ".dlq", id + ".control")).allTopicNames().get(), d -> d.size() == 4);
             assertThat(described.values()).allSatisfy(d -> assertThat(d.partitions()).hasSize(5));
             new TopicPreparer(admin, config(Map.of())).prepare(); // a second instance finds them there
         }
@@ -61,7 +62,8 @@ class TopicPreparerTest {
             assertThatThrownBy(() -> new TopicPreparer(admin, config(Map.of("topics.create", "false"))).prepare())
                     .hasMessageContaining("topic '" + id + ".out' does not exist and topics.create=false")
                     .hasMessageContaining("topic '" + id + ".audit' does not exist")
-                    .hasMessageContaining("topic '" + id + ".dlq' does not exist");
+                    .hasMessageContaining("topic '" + id + ".dlq' does not exist")
+                    .hasMessageContaining("topic '" + id + ".control' does not exist");
         }
     }
 
@@ -79,6 +81,12 @@ class TopicPreparerTest {
                                 java.util.Objects::nonNull);
                 assertThat(Long.parseLong(max)).as(t).isEqualTo(largest).isGreaterThan(1_048_588L);
             }
+            // The control topic is only read: it is made to refuse a record too large to be a release command.
+            var control = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, id + ".control");
+            String max = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> admin.describeConfigs(java.util.List.of(control)).all().get().get(control).get("max.message.bytes").value(),
+                            java.util.Objects::nonNull);
+            assertThat(Long.parseLong(max)).isEqualTo(io.eventdedup.limits.WriteBudget.largestCommandRead());
         }
     }
 

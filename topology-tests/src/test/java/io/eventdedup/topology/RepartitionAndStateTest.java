@@ -54,10 +54,10 @@ class RepartitionAndStateTest {
             }
         }
         assertThat(nodes).contains("telemetry-input", "telemetry-keying", "telemetry-dedup", "telemetry-route", "telemetry-invalid-to-dlq");
-        assertThat(nodes).contains("release-control-input", "control-parse", "control-invalid-to-dlq", "telemetry-with-releases");
+        assertThat(nodes).contains("control-input", "control-parse", "control-invalid-to-dlq", "telemetry-with-releases");
         assertThat(repartitionTopics).containsExactlyInAnyOrder(
                 "dedup-telemetry-by-key-repartition", "dedup-webhooks-by-key-repartition", "dedup-hooks-by-key-repartition",
-                "release-telemetry-repartition", "release-webhooks-repartition", "release-hooks-repartition");
+                "dedup-telemetry-releases-repartition", "dedup-webhooks-releases-repartition", "dedup-hooks-releases-repartition");
         assertThat(stores).containsExactlyInAnyOrder("dedup-telemetry-store", "dedup-webhooks-store", "dedup-hooks-store");
     }
 

@@ -57,13 +57,9 @@ public record SourceConfig(String name, List<String> inputTopics, String outputT
         return "dedup-" + name + "-by-key";
     }
 
-    /**
-     * The repartition that carries this source's release commands from the control topic to its data path. Named to sort after
-     * every {@code dedup-*} repartition: Kafka Streams numbers subtopologies by their sorted source-node names, so the dedup
-     * subtopologies (the stateful ones) keep the task ids they had before releases existed, and their local state.
-     */
+    /** The repartition that carries this source's release commands from the control topic to its data path. */
     public String releasesRepartitionName() {
-        return "release-" + name;
+        return "dedup-" + name + "-releases";
     }
 
     /**

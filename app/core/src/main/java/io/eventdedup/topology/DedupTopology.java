@@ -35,23 +35,20 @@ import java.util.function.LongSupplier;
  * input topics ─► {source}-keying ─┬─ invalid ─► {source}-invalid-to-dlq ─────────────────────────────────────────────────► DLQ
  *                                  └─ valid ─► {source}-with-releases ─► repartition {source}-by-key ─► {source}-dedup ─► {source}-route ─► output | audit | DLQ
  *                                                  ▲
- * control topic ─► control-parse ─┬─ control-to-{source} ─► repartition release-{source}
+ * control topic ─► control-parse ─┬─ control-to-{source} ─► repartition {source}-releases
  *                                 └─ control-invalid ─► control-invalid-to-dlq ─► DLQ
  * </pre>
  *
  * Release commands are keyed by the same store key as the data and merged into the source's valid stream, so they take the data's
- * own repartition to the task that owns the key ({@code release-{source}} only keeps the control topic's tasks apart from the
+ * own repartition to the task that owns the key ({@code {source}-releases} only keeps the control topic's tasks apart from the
  * sources'). Every processor, store and repartition topic is named after the source, so none of them moves when the topology
- * changes elsewhere; renaming a source forgets its keys.
+ * changes elsewhere; renaming a source forgets its keys. Kafka Streams numbers the subtopologies in the order they are built:
+ * the keying ones, the control topic's, then the dedup ones (the stateful ones, whose task ids name their local state
+ * directories); keep that order.
  */
 public final class DedupTopology {
     private static final Duration WINDOW_SIZE = Duration.ofMillis(1);
-    /**
-     * The control topic's source node. Kafka Streams numbers subtopologies by their sorted source-node names: this name sorts
-     * after every {@code dedup-*} repartition source, so the dedup subtopologies keep the task ids (and local state) they had
-     * before releases existed.
-     */
-    static final String CONTROL_INPUT = "release-control-input";
+    static final String CONTROL_INPUT = "control-input";
 
     private final DedupConfig config;
     private final SchemaRegistry registry;
