@@ -22,7 +22,8 @@ public final class StartupSummary {
                 .append("  http=").append(c.httpBindAddress()).append(':').append(c.httpPort()).append('\n');
         sb.append("  schema registry: ").append(c.registryUrl().startsWith("mock://")
                 ? c.registryUrl() + " (in-memory, this process only)" : c.registry().withBaseUrls(io.eventdedup.registry.RegistryClientSettings.parseUrls(c.registryUrl()))).append('\n');
-        sb.append("  audit topic=").append(c.auditTopic()).append("  dlq topic=").append(c.deadLetterTopic()).append('\n');
+        sb.append("  audit topic=").append(c.auditTopic()).append("  dlq topic=").append(c.deadLetterTopic())
+                .append("  control topic=").append(c.controlTopic()).append('\n');
         if (!c.kafka().isEmpty()) {
             sb.append("  kafka overrides: ").append(c.kafka().entrySet().stream().map(e -> e.getKey() + "=" + Secrets.display("kafka." + e.getKey(), e.getValue()))
                     .collect(Collectors.joining(", "))).append('\n');
