@@ -278,11 +278,11 @@ class ReleaseTest {
         java.util.Properties props = io.eventdedup.config.StreamsProperties.build(DedupHarness.APP_ID, "unused:9092", h.stateDir.toString(), Map.of());
         org.apache.kafka.streams.TopologyDescription d = new DedupTopology(h.config, h.registry, DedupObserver.NONE).build(props).describe();
         org.apache.kafka.streams.TopologyDescription.Subtopology control = d.subtopologies().stream()
-                .filter(st -> st.nodes().stream().anyMatch(n -> n.name().equals("control-parse"))).findFirst().orElseThrow();
+                .filter(st -> st.nodes().stream().anyMatch(n -> n.name().equals("dedup.control-parse"))).findFirst().orElseThrow();
         assertThat(control.nodes()).noneMatch(n -> n.name().endsWith("-keying") || n.name().endsWith("-dedup"));
         org.apache.kafka.streams.TopologyDescription.Subtopology hooks = d.subtopologies().stream()
                 .filter(st -> st.nodes().stream().anyMatch(n -> n.name().equals("hooks-keying"))).findFirst().orElseThrow();
-        assertThat(hooks.nodes()).noneMatch(n -> n.name().startsWith("telemetry-") || n.name().startsWith("control-parse"));
+        assertThat(hooks.nodes()).noneMatch(n -> n.name().startsWith("telemetry-") || n.name().startsWith("dedup.control-parse"));
     }
 
     @Test
@@ -296,6 +296,17 @@ class ReleaseTest {
         // Numbered in build order: three keying subtopologies (0-2), the control topic's (3), the dedup ones. A task's local state
         // lives under its id: renumbering them costs every store a restore from its changelog (docs/operating.md, upgrading).
         assertThat(idOfDedup).containsExactly(Map.entry("hooks-dedup", 6), Map.entry("telemetry-dedup", 4), Map.entry("webhooks-dedup", 5));
+    }
+
+    @Test
+    void aSourceNamedControlKeepsItsOwnProcessorsApartFromTheControlTopics(DedupHarnessExtension.Harnesses harnesses) {
+        DedupHarness c = harnesses.open(null, Map.of("sources", "control",
+                "source.control.input.topics", "control.in", "source.control.output.topic", "control.out", "source.control.format", "json",
+                "source.control.key.rules", "field:/id", "source.control.tenant.rules", "field:/tenant", "source.control.retry.horizon", "10m"));
+        c.input("control.in").pipeInput(null, hook("pay-1", "acme", 1), T0);
+        c.input(CONTROL).pipeInput(null, release("control", "acme", "pay-1"), T0 + 1);
+        c.input("control.in").pipeInput(null, hook("pay-1", "acme", 2), T0 + 2);
+        assertThat(c.drain("control.out")).hasSize(2);
     }
 
     @Test

@@ -54,7 +54,7 @@ class RepartitionAndStateTest {
             }
         }
         assertThat(nodes).contains("telemetry-input", "telemetry-keying", "telemetry-dedup", "telemetry-route", "telemetry-invalid-to-dlq");
-        assertThat(nodes).contains("control-input", "control-parse", "control-invalid-to-dlq", "telemetry-with-releases");
+        assertThat(nodes).contains("dedup.control-input", "dedup.control-parse", "dedup.control-invalid-to-dlq", "telemetry-with-releases");
         assertThat(repartitionTopics).containsExactlyInAnyOrder(
                 "dedup-telemetry-by-key-repartition", "dedup-webhooks-by-key-repartition", "dedup-hooks-by-key-repartition",
                 "dedup-telemetry-releases-repartition", "dedup-webhooks-releases-repartition", "dedup-hooks-releases-repartition");

@@ -90,9 +90,9 @@ public final class DedupProcessingExceptionHandler implements ProcessingExceptio
         return DeadLetters.toProducerRecord(deadLetters.letter(cause, key, value, headers, System.currentTimeMillis()));
     }
 
-    /** The source a processor belongs to: every processor is named {@code {source}-{step}}. */
+    /** The source a processor belongs to: every processor is named {@code {source}-{step}}; the control topic's belong to none. */
     static String sourceOf(String processorNodeId) {
-        if (processorNodeId == null) return null;
+        if (processorNodeId == null || processorNodeId.startsWith(io.eventdedup.topology.DedupTopology.CONTROL)) return null;
         int dash = processorNodeId.lastIndexOf('-');
         return dash <= 0 ? null : processorNodeId.substring(0, dash);
     }

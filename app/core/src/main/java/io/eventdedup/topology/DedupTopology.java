@@ -35,12 +35,12 @@ import java.util.function.LongSupplier;
  * input topics ─► {source}-keying ─┬─ invalid ─► {source}-invalid-to-dlq ─────────────────────────────────────────────────► DLQ
  *                                  └─ valid ─► {source}-with-releases ─► repartition {source}-by-key ─► {source}-dedup ─► {source}-route ─► output | audit | DLQ
  *                                                  ▲
- * control topic ─► control-parse ─┬─ control-to-{source} ─► repartition {source}-releases
- *                                 └─ control-invalid ─► control-invalid-to-dlq ─► DLQ
+ * control topic ─► dedup.control-parse ─┬─ dedup.control-to-{source} ─► repartition dedup-{source}-releases
+ *                                       └─ dedup.control-invalid ─► dedup.control-invalid-to-dlq ─► DLQ
  * </pre>
  *
  * Release commands are keyed by the same store key as the data and merged into the source's valid stream, so they take the data's
- * own repartition to the task that owns the key ({@code {source}-releases} only keeps the control topic's tasks apart from the
+ * own repartition to the task that owns the key ({@code dedup-{source}-releases} only keeps the control topic's tasks apart from the
  * sources'). Every processor, store and repartition topic is named after the source, so none of them moves when the topology
  * changes elsewhere; renaming a source forgets its keys. Kafka Streams numbers the subtopologies in the order they are built:
  * the keying ones, the control topic's, then the dedup ones (the stateful ones, whose task ids name their local state
@@ -48,7 +48,11 @@ import java.util.function.LongSupplier;
  */
 public final class DedupTopology {
     private static final Duration WINDOW_SIZE = Duration.ofMillis(1);
-    static final String CONTROL_INPUT = "control-input";
+    /**
+     * Prefix of the control topic's processors. The '.' keeps them apart from every source's processors ({@code NAME-...}): a
+     * source name has none, so even a source named {@code control} has its own names.
+     */
+    public static final String CONTROL = "dedup.control-";
 
     private final DedupConfig config;
     private final SchemaRegistry registry;
@@ -114,9 +118,9 @@ public final class DedupTopology {
     private Map<String, KStream<Bytes, Envelope>> addControl(StreamsBuilder builder) {
         BranchedKStream<Bytes, Envelope> split = builder.stream(config.controlTopic(),
                         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
-                                .withTimestampExtractor((record, partitionTime) -> wallClock.getAsLong()).withName(CONTROL_INPUT))
-                .process(() -> new ControlProcessor(config, registry, observer), Named.as("control-parse"))
-                .split(Named.as("control-"))
+                                .withTimestampExtractor((record, partitionTime) -> wallClock.getAsLong()).withName(CONTROL + "input"))
+                .process(() -> new ControlProcessor(config, registry, observer), Named.as(CONTROL + "parse"))
+                .split(Named.as(CONTROL))
                 .branch((k, e) -> e.isInvalid(), Branched.as("invalid"));
         for (SourceConfig source : config.sources()) {
             String n = source.name();
@@ -125,15 +129,15 @@ public final class DedupTopology {
         Map<String, KStream<Bytes, Envelope>> branches = split.noDefaultBranch();
 
         DeadLetters deadLetters = deadLetters();
-        branches.get("control-invalid")
-                .process(() -> new DeadLetterProcessor(null, deadLetters), Named.as("control-invalid-to-dlq"))
-                .to(config.deadLetterTopic(), Produced.with(Serdes.ByteArray(), Routed.VALUE_ONLY).withName("control-dlq-sink"));
+        branches.get(CONTROL + "invalid")
+                .process(() -> new DeadLetterProcessor(null, deadLetters), Named.as(CONTROL + "invalid-to-dlq"))
+                .to(config.deadLetterTopic(), Produced.with(Serdes.ByteArray(), Routed.VALUE_ONLY).withName(CONTROL + "dlq-sink"));
 
         Map<String, KStream<Bytes, Envelope>> bySource = new LinkedHashMap<>();
         for (SourceConfig source : config.sources()) {
             Repartitioned<Bytes, Envelope> r = Repartitioned.with(Serdes.Bytes(), new EnvelopeSerde()).withName(source.releasesRepartitionName());
             if (source.producersKeyByDedupKey()) r = r.withStreamPartitioner(SAME_PARTITION_AS_COMMAND);
-            bySource.put(source.name(), branches.get("control-to-" + source.name()).repartition(r));
+            bySource.put(source.name(), branches.get(CONTROL + "to-" + source.name()).repartition(r));
         }
         return bySource;
     }
