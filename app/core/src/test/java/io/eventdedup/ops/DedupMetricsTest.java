@@ -1,6 +1,7 @@
 package io.eventdedup.ops;
 
 import io.eventdedup.topology.Outcome;
+import io.eventdedup.topology.ReleaseOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -38,6 +39,24 @@ class DedupMetricsTest {
     private List<String> tenantLabels(String source) {
         return registry.find("dedup.events").tag("source", source).counters().stream()
                 .map(c -> c.getId().getTag("tenant")).distinct().sorted().toList();
+    }
+
+    @Test
+    void releasesAreCountedPerSourceAndOutcomeFromZeroAndRejectedCommandsWithoutASourceUnderUnknown() {
+        DedupMetrics m = new DedupMetrics(registry, STORES, 100);
+        assertThat(registry.scrape().lines()).contains(
+                "dedup_releases_total{outcome=\"released\",source=\"hooks\"} 0.0",
+                "dedup_releases_total{outcome=\"rejected\",source=\"telemetry\"} 0.0");
+        m.release("hooks", ReleaseOutcome.RELEASED);
+        m.release("hooks", ReleaseOutcome.RELEASED);
+        m.release("hooks", ReleaseOutcome.NEVER_SEEN);
+        m.release(null, ReleaseOutcome.REJECTED);
+        assertThat(registry.scrape().lines()).contains(
+                "dedup_releases_total{outcome=\"released\",source=\"hooks\"} 2.0",
+                "dedup_releases_total{outcome=\"never_seen\",source=\"hooks\"} 1.0",
+                "dedup_releases_total{outcome=\"already_released\",source=\"hooks\"} 0.0",
+                "dedup_releases_total{outcome=\"rejected\",source=\"unknown\"} 1.0");
+        assertThat(events("hooks", "unknown", Outcome.INVALID)).as("a command is not an input record").isIn(-1.0, 0.0);
     }
 
     @Test
