@@ -141,4 +141,21 @@ class GeneratorThroughTopologyTest {
         assertThat(report.failures()).extracting(ReconciliationReport.Check::name)
                 .containsExactlyInAnyOrder("duplicates forwarded", "unique events missing");
     }
+
+    @Test
+    void aRetryMarkedAsFollowingAReleaseThatNobodyMadeIsCaughtAndKeptOutOfTheLedger() {
+        Outputs out = runThroughTopology(LoadProfile.builder().events(500).build());
+        List<TestRecord<byte[], byte[]>> telemetry = new ArrayList<>(out.byTopic().get("telemetry.events.unique"));
+        TestRecord<byte[], byte[]> first = telemetry.get(0);
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders(first.headers().toArray());
+        headers.add(io.eventdedup.topology.DedupHeaders.FOLLOWS_RELEASE, "1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        telemetry.add(new TestRecord<>(first.key(), first.value(), headers, first.timestamp()));
+        Map<String, List<TestRecord<byte[], byte[]>>> withRetry = new java.util.HashMap<>(out.byTopic());
+        withRetry.put("telemetry.events.unique", telemetry);
+
+        ReconciliationReport report = tally(out.ledger(), withRetry);
+        assertThat(report.releases().forwardedAfterRelease()).isEqualTo(1);
+        assertThat(report.unique()).isEqualTo(500); // the retry is not one of the generator's records
+        assertThat(report.failures()).extracting(ReconciliationReport.Check::name).containsExactly("forwarded after a release");
+    }
 }
