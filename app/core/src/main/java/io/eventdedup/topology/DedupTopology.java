@@ -31,6 +31,7 @@ import java.util.function.LongSupplier;
  *                                  └─ valid ─► repartition {source}-by-key ─► {source}-dedup ─► {source}-route ─► output | audit | DLQ
  * </pre>
  *
+ * A source with a stale check adds a stage after {source}-dedup ({@link StaleCheckStage}); other sources' topology is as above.
  * Every processor, store and repartition topic is named after the source, so none of them moves when the topology changes
  * elsewhere; renaming a source forgets its keys.
  */
@@ -87,8 +88,12 @@ public final class DedupTopology {
         if (!source.producersKeyByDedupKey()) {
             valid = valid.repartition(Repartitioned.with(Serdes.Bytes(), new EnvelopeSerde()).withName(source.repartitionName()));
         }
-        valid.process(() -> new DedupProcessor(source, config, observer), Named.as(n + "-dedup"), source.storeName())
-                .to((key, routed, ctx) -> routed.topic(), Produced.with(Serdes.ByteArray(), Routed.VALUE_ONLY).withName(n + "-route"));
+        KStream<byte[], Routed> decided = valid.process(() -> new DedupProcessor(source, config, observer), Named.as(n + "-dedup"), source.storeName());
+        if (source.stale().isPresent()) {
+            StaleCheckStage.addTo(builder, decided, source, config, observer);
+        } else {
+            decided.to((key, routed, ctx) -> routed.topic(), Produced.with(Serdes.ByteArray(), Routed.VALUE_ONLY).withName(n + "-route"));
+        }
     }
 
     static StoreBuilder<WindowStore<Bytes, byte[]>> storeFor(SourceConfig source) {
