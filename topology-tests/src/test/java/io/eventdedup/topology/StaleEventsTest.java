@@ -133,6 +133,22 @@ class StaleEventsTest {
     }
 
     @Test
+    void anEntityKeepsOneStoreEntryItsNewest() {
+        hooks.pipeInput(null, update("u-1", "acme", "o-1", 1), T0);
+        hooks.pipeInput(null, update("u-2", "acme", "o-1", 2), T0 + 10);
+        hooks.pipeInput(null, update("u-3", "acme", "o-1", 3), T0 + 20);
+        hooks.pipeInput(null, update("u-4", "acme", "o-2", 1), T0 + 30);
+
+        List<Long> sequences = new ArrayList<>();
+        org.apache.kafka.streams.state.WindowStore<org.apache.kafka.common.utils.Bytes, byte[]> store =
+                h.driver().getWindowStore("dedup-hooks-stale-store");
+        try (var all = store.all()) {
+            all.forEachRemaining(kv -> sequences.add(StaleEntry.decode(kv.value).sequence()));
+        }
+        assertThat(sequences).containsExactlyInAnyOrder(3L, 1L);
+    }
+
+    @Test
     void differentEntitiesAreIndependent() {
         hooks.pipeInput(null, update("u-1", "acme", "o-1", 9), T0);
         hooks.pipeInput(null, update("u-2", "acme", "o-2", 1), T0 + 1);
@@ -198,6 +214,21 @@ class StaleEventsTest {
 
         assertThat(forwardedIds()).containsExactly("u-5");
         assertThat(audits()).extracting(DuplicateDetected::getOutcome).containsExactly("STALE", "DUPLICATE");
+    }
+
+    @Test
+    void underAtLeastOnceAnEventReadAgainAfterACrashIsForwardedAgainNotStaleAgainstItself(DedupHarnessExtension.Harnesses harnesses)
+            throws Exception {
+        DedupHarness alo = harnesses.open(null, STALE_HOOKS).restartable();
+        alo.input("hooks.in").pipeInput(null, update("u-1", "acme", "o-1", 5), T0);                    // offset 0
+        assertThat(alo.drain("hooks.out")).hasSize(1);
+
+        alo.restart(); // the stores kept the key and the entity's newest; the offsets were not committed
+        alo.input("hooks.in").pipeInput(null, update("u-1", "acme", "o-1", 5), T0);                    // offset 0 again
+        alo.input("hooks.in").pipeInput(null, update("u-2", "acme", "o-1", 5), T0 + 1);                // offset 1: another event, same version
+
+        assertThat(alo.drain("hooks.out")).singleElement().satisfies(r -> assertThat(header(r.headers(), "dedup.key")).isEqualTo("u-1"));
+        assertThat(alo.drain(AUDIT)).extracting(r -> alo.audit(r.value()).getIdempotencyKey()).containsExactly("u-2");
     }
 
     @Test
