@@ -149,6 +149,28 @@ class StaleEventsTest {
     }
 
     @Test
+    void aRecordJustUnderTheLimitWithTheLongestEntityCrossesTheStaleStageWithinTheWriteBudget() {
+        String entity = "€".repeat(h.source("hooks").maxKeyChars()); // 3 bytes each in UTF-8
+        String head = "{\"id\":\"u-%s\",\"tenant\":\"acme\",\"order\":\"" + entity + "\",\"version\":%d,\"blob\":\"";
+        int size = 1_040_000;
+        for (int version : new int[] {2, 1}) {
+            String start = String.format(head, version, version);
+            hooks.pipeInput(null, json(start + "x".repeat(size - start.getBytes(java.nio.charset.StandardCharsets.UTF_8).length - 2) + "\"}"),
+                    T0 + version);
+        }
+
+        Map<String, List<TestRecord<byte[], byte[]>>> byTopic = new java.util.HashMap<>();
+        for (String topic : h.driver().producedTopicNames()) byTopic.put(topic, h.drain(topic));
+        List<TestRecord<byte[], byte[]>> written = byTopic.values().stream().flatMap(List::stream).toList();
+        long budget = io.eventdedup.limits.WriteBudget.largestWritten(h.source("hooks"));
+        assertThat(written).allSatisfy(r -> assertThat(io.eventdedup.limits.RecordSize.of(r.key(), r.value(), r.headers())).isLessThanOrEqualTo(budget));
+        assertThat(written.stream().filter(r -> r.value() != null && r.value().length >= size))
+                .as("two by key, two by entity, one output").hasSize(5);
+        assertThat(byTopic.get("hooks.out")).hasSize(1);
+        assertThat(byTopic.get(AUDIT)).singleElement().satisfies(r -> assertThat(h.audit(r.value()).getOutcome()).isEqualTo("STALE"));
+    }
+
+    @Test
     void differentEntitiesAreIndependent() {
         hooks.pipeInput(null, update("u-1", "acme", "o-1", 9), T0);
         hooks.pipeInput(null, update("u-2", "acme", "o-2", 1), T0 + 1);
