@@ -56,7 +56,7 @@ class MetricNamesTest {
         assertThat(scrape.seriesNames).anyMatch(n -> n.startsWith("kafka_stream_thread_"))
                 .anyMatch(n -> n.startsWith("kafka_consumer_fetch_manager_"))
                 .anyMatch(n -> n.startsWith("jvm_memory_"));
-        assertThat(scrape.labelValues("dedup_events_total", "outcome")).containsExactlyInAnyOrder("unique", "duplicate", "payload_mismatch", "invalid");
+        assertThat(scrape.labelValues("dedup_events_total", "outcome")).containsExactlyInAnyOrder("unique", "duplicate", "payload_mismatch", "invalid", "stale");
         assertThat(scrape.labelValues("dedup_store_keys", "source")).containsExactlyInAnyOrder("telemetry", "webhooks");
         assertThat(scrape.familyOf("dedup_unique_latency_seconds_bucket")).isEqualTo("dedup_unique_latency_seconds");
         assertThat(scrape.familyOf("dedup_events_total")).isEqualTo("dedup_events_total");

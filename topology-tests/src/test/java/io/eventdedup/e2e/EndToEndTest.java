@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The guarantees of docs/design.md §6 against a real broker, each checked by the independent reconciliation (no duplicate forwarded, no
- * unique event missing, in = unique + duplicate + mismatch + invalid). The app runs as operators run it, one JVM per instance.
+ * unique event missing, in = unique + duplicate + mismatch + stale + invalid). The app runs as operators run it, one JVM per instance.
  */
 class EndToEndTest {
     private static final Duration READY = Duration.ofSeconds(90);

@@ -90,6 +90,15 @@ public final class Settings {
             "Larger records (key + value + headers) are invalid (oversized) and go to the DLQ as a reference; the topics event-dedup writes are made to hold this plus its overhead.", atLeast(1));
     public static final Setting<Integer> MAX_KEY_CHARS = source("max-key-chars", INT, "512",
             "Longer idempotency keys or tenants are invalid and go to the DLQ.", atLeast(1));
+    public static final Setting<String> STALE_ENTITY_FIELD = source("stale.entity-field", STRING, null,
+            "Turns the stale check on: the field naming the entity an event updates (e.g. order_id; a top-level Avro field or a JSON pointer). "
+                    + "An event whose sequence is not greater than the newest forwarded for its entity within the TTL is STALE: audited, not forwarded. "
+                    + "Set it together with stale.sequence-field; an event without either is invalid.");
+    public static final Setting<String> STALE_SEQUENCE_FIELD = source("stale.sequence-field", STRING, null,
+            "The field holding the event's sequence (a version, or a timestamp), with stale.entity-field.");
+    public static final Setting<SequenceKind> STALE_SEQUENCE_KIND = source("stale.sequence-kind", SettingType.oneOf(SequenceKind.class), "number",
+            "How the sequence is read: number (a whole number: Avro int/long, JSON integer or digits) or timestamp (an ISO-8601 instant "
+                    + "such as 2026-01-01T00:00:00.123Z). A value of the other kind is invalid (bad_sequence).");
     public static final Setting<Double> EXPECTED_UNIQUE_RATE = source("expected-unique-rate", DOUBLE, "1000",
             "Unique events per second, for the capacity estimate only.", atLeast(0.0));
 

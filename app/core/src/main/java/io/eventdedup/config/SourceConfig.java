@@ -24,11 +24,12 @@ import java.util.Optional;
  * @param maxRecordBytes    larger values are INVALID (oversized)
  * @param maxKeyChars       longer idempotency keys or tenants are INVALID
  * @param expectedUniqueRate unique events per second, for the capacity estimate only
+ * @param stale             the stale check by entity and sequence; empty for a source without one (its topology is unchanged)
  */
 public record SourceConfig(String name, List<String> inputTopics, String outputTopic, PayloadFormat format,
                            List<KeyRule> keyRules, List<TenantRule> tenantRules, Optional<String> defaultTenant,
                            List<String> volatileFields, TtlFormula ttl, boolean producersKeyByDedupKey,
-                           int maxRecordBytes, int maxKeyChars, double expectedUniqueRate) {
+                           int maxRecordBytes, int maxKeyChars, double expectedUniqueRate, Optional<StaleRule> stale) {
 
     /** On-disk bytes per stored key used for the capacity estimate; the benchmark measures the real figure. */
     public static final int ESTIMATED_BYTES_PER_ENTRY = 100;
@@ -41,6 +42,7 @@ public record SourceConfig(String name, List<String> inputTopics, String outputT
         volatileFields = List.copyOf(volatileFields);
         Objects.requireNonNull(defaultTenant);
         Objects.requireNonNull(ttl);
+        Objects.requireNonNull(stale);
     }
 
     public Duration ttlDuration() {
@@ -60,6 +62,16 @@ public record SourceConfig(String name, List<String> inputTopics, String outputT
     /** The repartition that carries this source's release commands from the control topic to its data path. */
     public String releasesRepartitionName() {
         return "dedup-" + name + "-releases";
+    }
+
+    /** Name of the stale check's window store: per (source, tenant, entity), the newest sequence forwarded within the TTL. */
+    public String staleStoreName() {
+        return "dedup-" + name + "-stale-store";
+    }
+
+    /** Name of the repartition topic suffix that brings each entity's unique events to one stale check. */
+    public String entityRepartitionName() {
+        return "dedup-" + name + "-by-entity";
     }
 
     /**

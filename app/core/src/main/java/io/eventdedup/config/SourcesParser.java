@@ -84,9 +84,10 @@ public final class SourcesParser {
         Integer maxBytes = r.get(MAX_RECORD_BYTES, n);
         Integer maxKeyChars = r.get(MAX_KEY_CHARS, n);
         Double rate = r.get(EXPECTED_UNIQUE_RATE, n);
+        Optional<StaleRule> stale = parseStaleRule(n, format);
         if (problems.size() > before) return null;
         return new SourceConfig(n, inputTopics, output, format, keyRules, tenantRules, defaultTenant, volatileFields, ttl,
-                prekeyed, maxBytes, maxKeyChars, rate);
+                prekeyed, maxBytes, maxKeyChars, rate, stale);
     }
 
     private void checkAvroFieldsAreTopLevel(String n, List<KeyRule> keyRules, List<TenantRule> tenantRules, List<String> volatileFields) {
@@ -98,6 +99,24 @@ public final class SourcesParser {
     private void checkAvroField(String key, String path) {
         String p = path.startsWith("/") ? path.substring(1) : path;
         if (p.isEmpty() || p.contains("/") || p.contains(".")) r.problem(key, path, "Avro sources name top-level fields only (e.g. event_id)");
+    }
+
+    /** The stale check: entity and sequence field both set, or neither. */
+    private Optional<StaleRule> parseStaleRule(String n, PayloadFormat format) {
+        Optional<String> entity = r.optional(STALE_ENTITY_FIELD, n);
+        Optional<String> sequence = r.optional(STALE_SEQUENCE_FIELD, n);
+        SequenceKind kind = r.get(STALE_SEQUENCE_KIND, n);
+        if (entity.isEmpty() && sequence.isEmpty()) return Optional.empty();
+        if (entity.isEmpty() || sequence.isEmpty()) {
+            String missing = entity.isEmpty() ? STALE_ENTITY_FIELD.key(n) : STALE_SEQUENCE_FIELD.key(n);
+            r.problem(missing, "the stale check needs both stale.entity-field and stale.sequence-field; set " + missing + " or remove the other");
+            return Optional.empty();
+        }
+        if (format == PayloadFormat.AVRO) {
+            checkAvroField(STALE_ENTITY_FIELD.key(n), entity.get());
+            checkAvroField(STALE_SEQUENCE_FIELD.key(n), sequence.get());
+        }
+        return kind == null ? Optional.empty() : Optional.of(new StaleRule(entity.get(), sequence.get(), kind));
     }
 
     /** TTL = R + k·L + B, with R given as a horizon or derived from the sender's backoff schedule (exactly one of the two). */

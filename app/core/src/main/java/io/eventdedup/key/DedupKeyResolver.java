@@ -39,6 +39,7 @@ public final class DedupKeyResolver {
         Set<String> wanted = new LinkedHashSet<>();
         source.keyRules().forEach(r -> { if (r instanceof KeyRule.Field f) wanted.add(f.path()); });
         source.tenantRules().forEach(r -> { if (r instanceof TenantRule.Field f) wanted.add(f.path()); });
+        source.stale().ifPresent(s -> { wanted.add(s.entityField()); wanted.add(s.sequenceField()); });
         this.inspector = source.format() == PayloadFormat.AVRO
                 ? new AvroPayloadInspector(registry, wanted, source.volatileFields())
                 : new JsonPayloadInspector(wanted, source.volatileFields());
@@ -80,8 +81,17 @@ public final class DedupKeyResolver {
             throw new InvalidRecordException(InvalidReason.NO_KEY, "no idempotency key: tried " + describeKeyRules());
         }
         checkLength("idempotency key", key);
+        EntitySequence sequence = entitySequence(facts, tenant);
         return new ResolvedKey(tenant, key, keyRule, facts.fingerprint(), facts.legacyFingerprint(),
-                DedupKeys.storeKey(sha, source.name(), tenant, key));
+                DedupKeys.storeKey(sha, source.name(), tenant, key), sequence);
+    }
+
+    /** The entity and sequence of a stale-checked source's event (null for other sources); the entity obeys max-key-chars as keys do. */
+    private EntitySequence entitySequence(PayloadFacts facts, String tenant) throws InvalidRecordException {
+        if (source.stale().isEmpty()) return null;
+        EntitySequence s = Sequences.read(source.stale().get(), facts.fields(), entity -> DedupKeys.storeKey(sha, source.name(), tenant, entity));
+        checkLength("entity", s.entity());
+        return s;
     }
 
     private void checkLength(String what, String s) throws InvalidRecordException {

@@ -9,6 +9,8 @@ public enum InvalidReason {
     NO_KEY("no key rule matched and no fingerprint is possible"),
     NO_TENANT("no tenant rule matched and the source has no default tenant"),
     BAD_KEY("idempotency key or tenant is empty, too long, or not UTF-8"),
+    NO_SEQUENCE("stale-checked source: the entity or sequence field is missing, null or empty"),
+    BAD_SEQUENCE("stale-checked source: the sequence field is not of the source's stale.sequence-kind"),
     PAYLOAD_MISMATCH("key seen within the TTL with a different payload fingerprint"),
     PROCESSING_ERROR("unexpected error while processing the record"),
     BAD_COMMAND("control command cannot be decoded, misses a field, or has a field that is empty, too long or malformed"),

@@ -9,11 +9,22 @@ import java.util.function.Predicate;
  * @param fingerprint       the payload fingerprint, form 2 ({@link Fingerprints}); the store records it for a first delivery
  * @param legacyFingerprint the form-1 fingerprint an earlier release stored, while stores may still hold one; null otherwise
  * @param storeKey          16-byte hash of (source, tenant, idempotency key): the repartition and store key, fixed-size whatever the key
+ * @param sequence          entity and sequence for the stale check of a stale-checked source; null for other sources
  */
-public record ResolvedKey(String tenant, String idempotencyKey, String keyRule, byte[] fingerprint, byte[] legacyFingerprint, byte[] storeKey) {
+public record ResolvedKey(String tenant, String idempotencyKey, String keyRule, byte[] fingerprint, byte[] legacyFingerprint, byte[] storeKey,
+                          EntitySequence sequence) {
+
+    public ResolvedKey(String tenant, String idempotencyKey, String keyRule, byte[] fingerprint, byte[] legacyFingerprint, byte[] storeKey) {
+        this(tenant, idempotencyKey, keyRule, fingerprint, legacyFingerprint, storeKey, null);
+    }
 
     public ResolvedKey(String tenant, String idempotencyKey, String keyRule, byte[] fingerprint, byte[] storeKey) {
         this(tenant, idempotencyKey, keyRule, fingerprint, null, storeKey);
+    }
+
+    /** True for an event of a stale-checked source: its final outcome (UNIQUE or STALE) is decided by the stale check. */
+    public boolean awaitsStaleCheck() {
+        return sequence != null;
     }
 
     /**

@@ -12,7 +12,7 @@ import java.util.List;
  * can stop the gate). A source accepts input records up to its {@code max-record-bytes}, measured as {@link RecordSize} (key, value,
  * headers and framing); larger ones go to the DLQ as a reference without their payload. What it writes for an accepted record — the
  * repartition envelope, the output, the audit record, the DLQ copy — is that record plus at most {@link #overhead} bytes: the
- * envelope's fields and the {@code dedup.*} headers, each bounded (tenant and key by {@code max-key-chars}, names by the config, the
+ * envelope's fields and the {@code dedup.*} headers, each bounded (tenant, key and a stale check's entity by {@code max-key-chars}, names by the config, the
  * DLQ detail by {@link #DETAIL_MAX_CHARS}).
  */
 public final class WriteBudget {
@@ -29,6 +29,8 @@ public final class WriteBudget {
      * partition, offset, timestamp, key length) and the 16-byte store key.
      */
     static final int ENVELOPE_FIXED = 1 + 6 * 4 + 2 * 32 + 4 + 8 + 8 + 4 + 16;
+    /** What envelope version 3 adds for a stale-checked source, besides the entity's text: its length, the sequence, the entity key and its length. */
+    static final int ENVELOPE_STALE_FIXED = 4 + 8 + 4 + 16;
 
     private WriteBudget() {}
 
@@ -43,7 +45,8 @@ public final class WriteBudget {
         long nameBytes = 3L * longestName(s);
         long ourHeaders = MAX_OUR_HEADERS * (long) (RecordSize.PER_HEADER + MAX_HEADER_NAME + NUMBER)
                 + 2 * keyBytes + 3 * nameBytes + 3L * DETAIL_MAX_CHARS;
-        long envelope = ENVELOPE_FIXED + 2 * keyBytes + 2 * nameBytes;
+        long envelope = ENVELOPE_FIXED + 2 * keyBytes + 2 * nameBytes
+                + (s.stale().isPresent() ? ENVELOPE_STALE_FIXED + keyBytes : 0); // the entity, at most max-key-chars like a key
         return ourHeaders + envelope;
     }
 

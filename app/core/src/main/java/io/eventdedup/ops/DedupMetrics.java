@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * names are a contract of dashboards and alert rules:
  *
  * <pre>
- * dedup_events_total{source,tenant,outcome}         counter; outcome = unique|duplicate|payload_mismatch|invalid
+ * dedup_events_total{source,tenant,outcome}         counter; outcome = unique|duplicate|payload_mismatch|invalid|stale
  * dedup_duplicate_delay_seconds{source}             histogram: how long after the first delivery a duplicate arrived (retry timing)
  * dedup_unique_latency_seconds{source}              histogram: record timestamp to forward, for unique events
  * dedup_timestamps_clamped_total{source}            counter: timestamps too far ahead of the wall clock

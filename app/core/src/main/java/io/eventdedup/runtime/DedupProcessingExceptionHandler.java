@@ -90,9 +90,17 @@ public final class DedupProcessingExceptionHandler implements ProcessingExceptio
         return DeadLetters.toProducerRecord(deadLetters.letter(cause, key, value, headers, System.currentTimeMillis()));
     }
 
+    /** Steps whose names have a dash of their own (source names may have dashes too, so these are matched whole). */
+    private static final java.util.List<String> MULTI_WORD_STEPS = java.util.List.of("-stale-check", "-by-entity-key", "-invalid-to-dlq");
+
     /** The source a processor belongs to: every processor is named {@code {source}-{step}}; the control topic's belong to none. */
     static String sourceOf(String processorNodeId) {
         if (processorNodeId == null || processorNodeId.startsWith(io.eventdedup.topology.DedupTopology.CONTROL)) return null;
+        for (String step : MULTI_WORD_STEPS) {
+            if (processorNodeId.endsWith(step)) {
+                return processorNodeId.length() > step.length() ? processorNodeId.substring(0, processorNodeId.length() - step.length()) : null;
+            }
+        }
         int dash = processorNodeId.lastIndexOf('-');
         return dash <= 0 ? null : processorNodeId.substring(0, dash);
     }

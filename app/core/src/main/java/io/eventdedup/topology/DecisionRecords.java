@@ -43,7 +43,8 @@ final class DecisionRecords {
         DedupHeaders.add(h, DedupHeaders.KEY, e.key().idempotencyKey());
         DedupHeaders.add(h, DedupHeaders.KEY_RULE, e.key().keyRule());
         markReplacedTimestamp(h, e.origin(), writtenTimestamp);
-        return new Record<>(e.originalKey(), new Routed(source.outputTopic(), e.originalValue()), writtenTimestamp, h);
+        return new Record<>(e.originalKey(), new Routed(source.outputTopic(), e.originalValue(), e.key().awaitsStaleCheck() ? e : null),
+                writtenTimestamp, h);
     }
 
     /** The audit record of a duplicate, keyed by the idempotency key so one key's audit trail stays in one partition, in order. */
@@ -54,7 +55,7 @@ final class DecisionRecords {
         DuplicateDetected d = new DuplicateDetected(source.name(), k.tenant(), k.idempotencyKey(), k.keyRule(), Sha256.hex(k.fingerprint()),
                 Instant.ofEpochMilli(firstArrival), topicName(first.topicIndex()), first.partition(), first.offset(),
                 e.origin().topic(), e.origin().partition(), e.origin().offset(), Instant.ofEpochMilli(e.origin().timestamp()),
-                delayMs, first.deliveries(), Instant.ofEpochMilli(wall));
+                delayMs, first.deliveries(), Instant.ofEpochMilli(wall), Outcome.DUPLICATE.name(), null, null, null);
         Headers h = in.headers();
         DedupHeaders.stripOurs(h);
         DedupHeaders.add(h, DedupHeaders.SOURCE, sourceNameUtf8);
@@ -80,7 +81,7 @@ final class DecisionRecords {
         return i < 0 || i >= StoreEntry.UNKNOWN_TOPIC ? StoreEntry.UNKNOWN_TOPIC : i;
     }
 
-    private String topicName(int index) {
+    String topicName(int index) {
         return index < source.inputTopics().size() ? source.inputTopics().get(index) : "unknown";
     }
 }

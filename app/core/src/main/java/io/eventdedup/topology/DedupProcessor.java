@@ -108,8 +108,10 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
     private Record<byte[], Routed> unique(Record<Bytes, Envelope> record, long wall) {
         long written = clock.writtenTimestamp(record.timestamp(), wall);
         Envelope e = record.value();
-        observer.outcome(source.name(), e.key().tenant(), Outcome.UNIQUE);
-        observer.uniqueLatency(source.name(), Math.max(0, wall - written)); // 0 for a replaced timestamp
+        if (!e.key().awaitsStaleCheck()) { // else the stale check counts it, once, as UNIQUE or STALE (StaleCheckProcessor)
+            observer.outcome(source.name(), e.key().tenant(), Outcome.UNIQUE);
+            observer.uniqueLatency(source.name(), Math.max(0, wall - written)); // 0 for a replaced timestamp
+        }
         return records.unique(record, written);
     }
 

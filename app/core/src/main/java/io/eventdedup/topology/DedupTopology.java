@@ -45,6 +45,7 @@ import java.util.function.LongSupplier;
  * changes elsewhere; renaming a source forgets its keys. Kafka Streams numbers the subtopologies in the order they are built:
  * the keying ones, the control topic's, then the dedup ones (the stateful ones, whose task ids name their local state
  * directories); keep that order.
+ * A source with a stale check adds a stage after {source}-dedup ({@link StaleCheckStage}); other sources' topology is as above.
  */
 public final class DedupTopology {
     private static final Duration WINDOW_SIZE = Duration.ofMillis(1);
@@ -156,8 +157,12 @@ public final class DedupTopology {
         if (!source.producersKeyByDedupKey()) {
             valid = valid.repartition(Repartitioned.with(Serdes.Bytes(), new EnvelopeSerde()).withName(source.repartitionName()));
         }
-        valid.process(() -> new DedupProcessor(source, config, observer), Named.as(n + "-dedup"), source.storeName())
-                .to((key, routed, ctx) -> routed.topic(), Produced.with(Serdes.ByteArray(), Routed.VALUE_ONLY).withName(n + "-route"));
+        KStream<byte[], Routed> decided = valid.process(() -> new DedupProcessor(source, config, observer), Named.as(n + "-dedup"), source.storeName());
+        if (source.stale().isPresent()) {
+            StaleCheckStage.addTo(builder, decided, source, config, observer);
+        } else {
+            decided.to((key, routed, ctx) -> routed.topic(), Produced.with(Serdes.ByteArray(), Routed.VALUE_ONLY).withName(n + "-route"));
+        }
     }
 
     static StoreBuilder<WindowStore<Bytes, byte[]>> storeFor(SourceConfig source) {

@@ -1,5 +1,6 @@
 package io.eventdedup.topology;
 
+import io.eventdedup.key.EntitySequence;
 import io.eventdedup.key.ResolvedKey;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -15,10 +16,11 @@ import java.nio.charset.StandardCharsets;
  * version wrote. The store key travels as the record key, so it is not repeated here.
  *
  * <pre>
- * byte    version (2; version 1 has no legacy fingerprint)
+ * byte    version (4 with a stale check's entity and sequence, else 2, as before it; version 1 has no legacy fingerprint; 3 is a command, below)
  * string  tenant, idempotency key, key rule, origin topic     (int length + UTF-8)
  * bytes   fingerprint                                         (int length + bytes)
  * bytes   legacy (form-1) fingerprint                         (int length + bytes; -1 for none)
+ * [version 4 only: string entity; long sequence; bytes entity key]
  * int     origin partition;  long origin offset;  long origin timestamp
  * bytes   original key (length -1 for null);  bytes original value (the rest)
  * </pre>
@@ -35,6 +37,8 @@ import java.nio.charset.StandardCharsets;
 public final class EnvelopeSerde implements Serde<Envelope> {
     static final byte VERSION = 2;
     static final byte COMMAND_VERSION = 3;
+    /** Written only for events of a stale-checked source, so other sources' envelopes stay readable by the release before it. */
+    static final byte VERSION_WITH_SEQUENCE = 4;
 
     @Override
     public Serializer<Envelope> serializer() {
@@ -44,15 +48,22 @@ public final class EnvelopeSerde implements Serde<Envelope> {
             if (e.isRelease()) return serializeCommand(e);
             ResolvedKey k = e.key();
             byte[] tenant = utf8(k.tenant()), key = utf8(k.idempotencyKey()), rule = utf8(k.keyRule()), topicName = utf8(e.origin().topic());
-            int size = 1 + 4 * 6 + (k.legacyFingerprint() == null ? 0 : k.legacyFingerprint().length) + tenant.length + key.length + rule.length + topicName.length + k.fingerprint().length
+            EntitySequence seq = k.sequence();
+            byte[] entity = seq == null ? null : utf8(seq.entity());
+            int size = (seq == null ? 0 : 4 + entity.length + 8 + 4 + seq.entityKey().length) + 1 + 4 * 6 + (k.legacyFingerprint() == null ? 0 : k.legacyFingerprint().length) + tenant.length + key.length + rule.length + topicName.length + k.fingerprint().length
                     + 4 + 8 + 8 + 4 + (e.originalKey() == null ? 0 : e.originalKey().length) + e.originalValue().length;
-            ByteBuffer b = ByteBuffer.allocate(size).put(VERSION);
+            ByteBuffer b = ByteBuffer.allocate(size).put(seq == null ? VERSION : VERSION_WITH_SEQUENCE);
             putBytes(b, tenant);
             putBytes(b, key);
             putBytes(b, rule);
             putBytes(b, topicName);
             putBytes(b, k.fingerprint());
             putBytes(b, k.legacyFingerprint());
+            if (seq != null) {
+                putBytes(b, entity);
+                b.putLong(seq.sequence());
+                putBytes(b, seq.entityKey());
+            }
             b.putInt(e.origin().partition()).putLong(e.origin().offset()).putLong(e.origin().timestamp());
             putBytes(b, e.originalKey());
             b.put(e.originalValue());
@@ -68,19 +79,20 @@ public final class EnvelopeSerde implements Serde<Envelope> {
                 ByteBuffer b = ByteBuffer.wrap(data);
                 byte version = b.get();
                 if (version == COMMAND_VERSION) return deserializeCommand(b);
-                if (version != VERSION && version != 1) throw new SerializationException("unknown envelope version " + version + " on " + topic);
+                if (version != VERSION && version != VERSION_WITH_SEQUENCE && version != 1) throw new SerializationException("unknown envelope version " + version + " on " + topic);
                 String tenant = getString(b), key = getString(b), rule = getString(b), originTopic = getString(b);
                 byte[] fingerprint = getBytes(b);
                 // A version-1 envelope (written before the upgrade) holds a form-1 fingerprint in the one slot: matched against
                 // the store in either form, it still meets the entry its own release wrote.
                 byte[] legacyFingerprint = version == 1 ? null : getBytes(b);
+                EntitySequence seq = version == VERSION_WITH_SEQUENCE ? new EntitySequence(getString(b), b.getLong(), getBytes(b)) : null;
                 Origin origin = new Origin(originTopic, b.getInt(), b.getLong(), b.getLong());
                 byte[] originalKey = getBytes(b);
                 byte[] value = new byte[b.remaining()];
                 b.get(value);
                 // The store key is the record key; the consumer of the envelope reads it from there.
-                return Envelope.valid(new ResolvedKey(tenant, key, rule, fingerprint, legacyFingerprint, null), origin, originalKey, value);
-            } catch (BufferUnderflowException | IllegalArgumentException e) {
+                return Envelope.valid(new ResolvedKey(tenant, key, rule, fingerprint, legacyFingerprint, null, seq), origin, originalKey, value);
+            } catch (BufferUnderflowException | IllegalArgumentException | NullPointerException e) { // NPE: a forged -1 length of a string
                 throw new SerializationException("corrupt envelope on " + topic, e);
             }
         };

@@ -124,4 +124,32 @@ class SourcesParserTest {
         conf.put("source.s.retry.horizon", "1h");
         return conf;
     }
+
+    @Test
+    void theStaleCheckNeedsBothFieldsAndAvroSourcesNameTopLevelOnes() {
+        Map<String, String> conf = new HashMap<>(DefaultConfig.load());
+        conf.put("source.telemetry.stale.entity-field", "device_id");
+        conf.put("source.webhooks.stale.entity-field", "data.order");
+        conf.put("source.webhooks.stale.sequence-field", "occurred_at");
+        List<ConfigProblem> problems = new ArrayList<>();
+        parse(conf, problems);
+        assertThat(problems).extracting(ConfigProblem::toString).containsExactlyInAnyOrder(
+                "source.telemetry.stale.sequence-field: the stale check needs both stale.entity-field and stale.sequence-field; "
+                        + "set source.telemetry.stale.sequence-field or remove the other",
+                "source.webhooks.stale.entity-field = 'data.order': Avro sources name top-level fields only (e.g. event_id)");
+    }
+
+    @Test
+    void aSourceWithoutStaleSettingsHasNoStaleCheckAndOneWithThemHasIt() {
+        Map<String, String> conf = new HashMap<>(DefaultConfig.load());
+        conf.put("source.webhooks.stale.entity-field", "type");
+        conf.put("source.webhooks.stale.sequence-field", "occurred_at");
+        conf.put("source.webhooks.stale.sequence-kind", "TIMESTAMP");
+        List<ConfigProblem> problems = new ArrayList<>();
+        List<SourceConfig> sources = parse(conf, problems);
+        assertThat(problems).isEmpty();
+        assertThat(sources.get(0).stale()).isEmpty();
+        assertThat(sources.get(1).stale()).contains(new StaleRule("type", "occurred_at", SequenceKind.TIMESTAMP));
+        assertThat(sources.get(1).staleStoreName()).isEqualTo("dedup-webhooks-stale-store");
+    }
 }

@@ -1,5 +1,6 @@
 package io.eventdedup.topology;
 
+import io.eventdedup.key.EntitySequence;
 import io.eventdedup.key.ResolvedKey;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,26 @@ class EnvelopeSerdeTest {
         byte[] bytes = serde.serializer().serialize("t", e);
         assertThatThrownBy(() -> serde.deserializer().deserialize("t", java.util.Arrays.copyOf(bytes, bytes.length - 1)))
                 .isInstanceOf(SerializationException.class);
+    }
+
+    @Test
+    void anEventOfAStaleCheckedSourceCarriesItsEntityAndSequenceInVersion4AndOthersStayVersion2() {
+        EntitySequence seq = new EntitySequence("order-ü", -7L, new byte[] {1, 2, 3});
+        Envelope checked = Envelope.valid(new ResolvedKey("t", "k", "fingerprint", new byte[32], null, new byte[16], seq),
+                new Origin("in", 1, 2, 3), new byte[] {5}, new byte[] {6, 7});
+        byte[] bytes = serde.serializer().serialize("t", checked);
+        Envelope back = serde.deserializer().deserialize("t", bytes);
+        assertThat(bytes[0]).isEqualTo(EnvelopeSerde.VERSION_WITH_SEQUENCE);
+        assertThat(back.key().sequence().entity()).isEqualTo("order-ü");
+        assertThat(back.key().sequence().sequence()).isEqualTo(-7L);
+        assertThat(back.key().sequence().entityKey()).containsExactly(1, 2, 3);
+        assertThat(back.originalKey()).containsExactly(5);
+        assertThat(back.originalValue()).containsExactly(6, 7);
+
+        Envelope plain = Envelope.valid(new ResolvedKey("t", "k", "fingerprint", new byte[32], new byte[16]), new Origin("in", 0, 0, 0), null, new byte[0]);
+        byte[] plainBytes = serde.serializer().serialize("t", plain);
+        assertThat(plainBytes[0]).as("readable by the release before the stale check").isEqualTo(EnvelopeSerde.VERSION);
+        assertThat(serde.deserializer().deserialize("t", plainBytes).key().awaitsStaleCheck()).isFalse();
     }
 
     @Test

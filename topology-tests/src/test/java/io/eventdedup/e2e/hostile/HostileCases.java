@@ -201,7 +201,7 @@ final class HostileCases {
 
     private WebhookEvent webhook(String eventId, byte[] body) {
         return new WebhookEvent(eventId, TENANT, "stripe", "invoice.paid", Instant.ofEpochMilli(now), "application/json",
-                ByteBuffer.wrap(body), "t=0,v1=hostile", 1, Instant.ofEpochMilli(now));
+                ByteBuffer.wrap(body), "t=0,v1=hostile", 1, Instant.ofEpochMilli(now), null, null);
     }
 
     /** The same event, delivered again: only the volatile {@code attempt} differs. */

@@ -51,7 +51,7 @@ import static org.awaitility.Awaitility.await;
  *   <li>every hostile record has exactly its outcome: forwarded unchanged where it is valid, or one DLQ entry with a reason,
  *       each written with a timestamp its topic keeps ({@link HostileTally});</li>
  *   <li>the load's ledger reconciles with the project's {@link Reconciler} (no duplicate forwarded, no unique event missing,
- *       in = unique + duplicate + mismatch + invalid), the hostile records set apart by the {@link OutcomeSplitter};</li>
+ *       in = unique + duplicate + mismatch + stale + invalid), the hostile records set apart by the {@link OutcomeSplitter};</li>
  *   <li>the instance stays RUNNING throughout ({@code /health/ready} polled every 100 ms), its stream thread is never replaced,
  *       and it logs no ERROR line: every record here is an expected event;</li>
  *   <li>the registry is never asked about ids no registry can hold (&lt;= 0), and at most once about an unknown id sent

@@ -51,6 +51,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--tenants", description = "Tenants, Zipf-skewed (default: ${DEFAULT-VALUE}).")
     int tenants = 200;
 
+    @Option(names = "--stale-share", description = "Share of webhooks followed by an older update of their object, which the demo's "
+            + "webhooks source (stale check by object_id and object_version) must hold back as STALE (default: ${DEFAULT-VALUE}).")
+    double staleShare = 0.02;
+
     @Option(names = "--partitions", description = "Partitions of each input topic (default: ${DEFAULT-VALUE}).")
     int partitions = 6;
 
@@ -91,7 +95,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ToolLogs.quiet(Level.ERROR, Level.WARN);
         LoadProfile profile = LoadProfile.defaults().toBuilder().events(events).ratePerSecond(rate).duplicateRatio(duplicateRatio)
-                .tenants(tenants).seed(seed).build();
+                .tenants(tenants).staleShare(staleShare).seed(seed).build();
         Path stateDir = Files.createTempDirectory("event-dedup-demo");
         String scope = "demo-" + ProcessHandle.current().pid();
         System.out.println("event-dedup demo: starting a Kafka broker in this process...");
@@ -106,6 +110,9 @@ final class DemoCommand implements Callable<Integer> {
             conf.put("http.port", Integer.toString(httpPort));
             conf.put("rocksdb.memory.budget", "64MiB");
             conf.put("metrics.kafka.all", Boolean.toString(kafkaMetricsAll));
+            // Last write wins per webhook object: an older version delivered late is STALE (docs/operating.md, "Stale events").
+            conf.put("source.webhooks.stale.entity-field", "object_id");
+            conf.put("source.webhooks.stale.sequence-field", "object_version");
             AppConfig config = ConfigLoader.load(conf);
             MockSchemaRegistry registry = MockSchemaRegistry.forScope(scope);
 

@@ -47,7 +47,7 @@ import java.util.function.LongConsumer;
                         + "backoff and jitter, redeliveries to another partition, replays of whole batches, senders reusing a key "
                         + "for another payload, events without a key, records without a Kafka key, malformed records; Zipf-skewed tenants.",
                 "With --reconcile, then read the output, audit and DLQ topics (read_committed) and check every record is accounted "
-                        + "for: in = unique + duplicate + mismatch + invalid, no duplicate forwarded, no unique event missing.",
+                        + "for: in = unique + duplicate + mismatch + stale + invalid, no duplicate forwarded, no unique event missing.",
                 "The input topics must exist. The schema registry must be the one event-dedup reads: the default mock:// registry "
                         + "lives inside this process only, so a separately running event-dedup cannot resolve its schema ids and sends "
                         + "every record to the DLQ as UNKNOWN_SCHEMA. Against a real cluster give --registry http(s)://HOST:PORT.",
@@ -95,6 +95,11 @@ public final class LoadgenCommand implements java.util.concurrent.Callable<Integ
     @Option(names = "--mismatch-share", defaultValue = "0.005", paramLabel = "SHARE",
             description = "Share of events whose key is reused for another payload (default: ${DEFAULT-VALUE}).")
     double mismatchShare;
+
+    @Option(names = "--stale-share", defaultValue = "0", paramLabel = "SHARE",
+            description = "Share of webhooks followed by an older update of their object (object_id, object_version), which is STALE "
+                    + "when the webhooks source checks staleness by those fields; keep 0 otherwise (default: ${DEFAULT-VALUE}).")
+    double staleShare;
 
     @Option(names = "--malformed-share", defaultValue = "0.01", paramLabel = "SHARE",
             description = "Malformed records per event (default: ${DEFAULT-VALUE}).")
@@ -170,7 +175,7 @@ public final class LoadgenCommand implements java.util.concurrent.Callable<Integ
         try {
             return LoadProfile.builder().events(events).ratePerSecond(rate).duplicateRatio(duplicateRatio).tenants(tenants)
                     .tenantSkew(tenantSkew).webhookShare(webhookShare).mismatchShare(mismatchShare).malformedShare(malformedShare)
-                    .seed(theSeed).build();
+                    .staleShare(staleShare).seed(theSeed).build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

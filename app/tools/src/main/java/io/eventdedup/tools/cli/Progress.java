@@ -22,7 +22,7 @@ final class Progress {
     }
 
     long processed() {
-        return count("unique") + count("duplicate") + count("payload_mismatch") + count("invalid");
+        return count("unique") + count("duplicate") + count("payload_mismatch") + count("stale") + count("invalid");
     }
 
     private OutputLatency latency;
@@ -46,8 +46,9 @@ final class Progress {
             lastProcessed = processed;
             lastAt = now;
         }
-        System.out.printf(Locale.ROOT, "\r%5.1fs  sent %,d  in %,d  unique %,d  duplicate %,d  mismatch %,d  invalid %,d  %,.0f events/s  %s (send to committed output)   ",
-                (now - started) / 1e9, sent, processed, count("unique"), count("duplicate"), count("payload_mismatch"), count("invalid"), rate, p99());
+        System.out.printf(Locale.ROOT, "\r%5.1fs  sent %,d  in %,d  unique %,d  duplicate %,d  mismatch %,d  stale %,d  invalid %,d  %,.0f events/s  %s (send to committed output)   ",
+                (now - started) / 1e9, sent, processed, count("unique"), count("duplicate"), count("payload_mismatch"), count("stale"),
+                count("invalid"), rate, p99());
         System.out.flush();
     }
 }

@@ -36,6 +36,10 @@ final class EventPlan {
     int[] retryPartitions;
     /** Milliseconds after the first delivery that a payload-mismatch reuse of the key is due; -1 for none. */
     long mismatchOffset = -1;
+    /** Milliseconds after the first delivery that a stale update of the event's object is due; -1 for none. */
+    long staleOffset = -1;
+    /** The stale update's own plan: another key, the same tenant, object and input partition; null for none. */
+    EventPlan staleUpdate;
 
     static final long[] NO_RETRIES = new long[0];
 

@@ -1,8 +1,11 @@
 package io.eventdedup.tools.loadgen;
 
+import io.eventdedup.key.DedupKeys;
+import io.eventdedup.key.Sha256;
 import org.apache.kafka.common.utils.Utils;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -18,6 +21,7 @@ final class EventPlanner {
     private final Zipf zipf;
     private final String[] tenantNames;
     private final long retryHorizon;
+    private final MessageDigest sha = Sha256.newDigest();
 
     /** @param partitions partition count of each source's topic */
     EventPlanner(LoadProfile profile, Map<EventSource, Integer> partitions, RetryStorms storms) {
@@ -41,6 +45,7 @@ final class EventPlanner {
         EventPlan p = identity(r, seq, source, true);
         planRetries(r, p);
         planKeyReuse(r, p);
+        planStaleUpdate(r, p);
         return p;
     }
 
@@ -99,6 +104,32 @@ final class EventPlanner {
         if (!p.fingerprintKeyed() && r.nextDouble() < profile.mismatchShare()) {
             p.mismatchOffset = 20 + r.nextLong(Math.max(500, retryHorizon));
         }
+    }
+
+    /**
+     * A webhook may be followed by an older update of its object. For the app to be bound to see the newer first, the stale update
+     * takes the same input partition, after it, and a key whose store key falls in the same partition of the repartition by key
+     * (Kafka's default partitioner over the 16-byte store key of source {@code webhooks}, as many partitions as the input topic):
+     * one task keys, deduplicates and forwards both, in order, to the one partition of the repartition by entity.
+     */
+    private void planStaleUpdate(SplittableRandom r, EventPlan p) {
+        if (p.source != EventSource.WEBHOOKS || !(r.nextDouble() < profile.staleShare())) return;
+        int n = partitions(p.source);
+        int target = byKeyPartition(p.idempotencyKey != null ? p.idempotencyKey : p.eventId, p.tenant, n);
+        String eventId;
+        do {
+            eventId = "evt_" + Payloads.alnum(r, 24);
+        } while (byKeyPartition(eventId, p.tenant, n) != target);
+        byte[] recordKey = p.recordKey == null ? null : eventId.getBytes(StandardCharsets.UTF_8);
+        EventPlan stale = new EventPlan(p.seq, p.source, p.tenant, eventId, null, p.tenantHeader, null, recordKey, p.contentSeed);
+        stale.partition = p.partition;
+        p.staleUpdate = stale;
+        p.staleOffset = 20 + r.nextLong(Math.max(500, retryHorizon));
+    }
+
+    private int byKeyPartition(String key, String tenant, int partitions) {
+        byte[] storeKey = DedupKeys.storeKey(sha, EventSource.WEBHOOKS.sourceName(), tenant, key);
+        return Utils.toPositive(Utils.murmur2(storeKey)) % partitions;
     }
 
     static String pad(int v, int digits) {

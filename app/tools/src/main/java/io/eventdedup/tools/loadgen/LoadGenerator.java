@@ -45,6 +45,8 @@ import java.util.function.LongConsumer;
  *   <li><b>replays</b>: an upstream component re-sends the last N records verbatim (same partition, key, value and headers);</li>
  *   <li><b>key reuse</b>: a sender reuses an event's key for a different payload (PAYLOAD_MISMATCH), on the first delivery's
  *       partition and after it, so that the app is bound to see the original first;</li>
+ *   <li><b>stale updates</b> ({@link LoadProfile#staleShare()}): an older version of a webhook's object arrives after it, with
+ *       another key, on the same partition and a key of the same partition of the repartition by key (see {@link EventPlanner});</li>
  *   <li>telemetry events with no idempotency key (fingerprint-keyed), records with no Kafka key, {@code Idempotency-Key} and
  *       {@code X-Tenant-Id} headers on a share, Zipf-skewed tenants, and malformed records of every {@link MalformedKind}.</li>
  * </ul>
@@ -162,7 +164,7 @@ public final class LoadGenerator {
 
     /** What a sent record was, for the ledger and for replays. */
     private record Tag(int type, EventSource source, long seq, MalformedKind kind) {
-        static final int ORIGINAL = 0, MISMATCH = 1, MALFORMED = 2;
+        static final int ORIGINAL = 0, MISMATCH = 1, MALFORMED = 2, STALE = 3;
     }
 
     /** A record as sent, kept for verbatim replays. */
@@ -172,6 +174,8 @@ public final class LoadGenerator {
     private record Pending(long due, long order, EventPlan plan, int retry) {
         /** {@code retry}: index into the plan's retries; this value for the payload-mismatch delivery. */
         static final int MISMATCH = -1;
+        /** {@code retry}: this value for the stale update. */
+        static final int STALE = -2;
     }
 
     private sealed interface Outgoing permits First, Malformed, ReplayBatch, Resend {}
@@ -194,6 +198,7 @@ public final class LoadGenerator {
         void planAll(EventPlan p, long sentAt) {
             for (int i = 0; i < p.retryOffsets.length; i++) queue.add(new Pending(sentAt + p.retryOffsets[i], order++, p, i));
             if (p.mismatchOffset >= 0) queue.add(new Pending(sentAt + p.mismatchOffset, order++, p, Pending.MISMATCH));
+            if (p.staleOffset >= 0) queue.add(new Pending(sentAt + p.staleOffset, order++, p, Pending.STALE));
         }
 
         Pending next() {
@@ -478,11 +483,22 @@ public final class LoadGenerator {
                 // Same key, tenant and partition as the first delivery (sent before this on that partition), different content.
                 sender.send(p.source, p.partition, now, p.recordKey, valueOf(payloads, p, 1, 1, now), p.headers(), new Tag(Tag.MISMATCH, p.source, p.seq, null));
                 recorder.mismatch(p.source, p.seq, false, p.recordKey == null);
+            } else if (d.retry() == Pending.STALE) {
+                sendStaleUpdate(p, now);
             } else {
                 int partition = p.retryPartitions[d.retry()];
                 sender.send(p.source, partition, now, p.recordKey, valueOf(payloads, p, 0, d.retry() + 2, now), p.headers(), new Tag(Tag.ORIGINAL, p.source, p.seq, null));
                 recorder.original(p.source, p.seq, Delivery.RETRY, partition != p.partition, p.recordKey == null);
             }
+        }
+
+        /** The older update of the event's object: its first delivery's partition, sent after it, another key. */
+        private void sendStaleUpdate(EventPlan p, long now) {
+            EventPlan s = p.staleUpdate;
+            s.occurredAt = p.occurredAt - 1;
+            sender.send(p.source, s.partition, now, s.recordKey, payloads.webhook(s, LoadgenMarkers.STALE_VARIANT, 1, now), s.headers(),
+                    new Tag(Tag.STALE, p.source, p.seq, null));
+            recorder.stale(p.source, p.seq, false, s.recordKey == null);
         }
 
         private void sendMalformed(Malformed m, long now) {
@@ -510,6 +526,7 @@ public final class LoadGenerator {
             switch (t.type()) {
                 case Tag.ORIGINAL -> recorder.original(t.source(), t.seq(), Delivery.REPLAY, false, nullKey);
                 case Tag.MISMATCH -> recorder.mismatch(t.source(), t.seq(), true, nullKey);
+                case Tag.STALE -> recorder.stale(t.source(), t.seq(), true, nullKey);
                 default -> recorder.malformed(t.source(), t.kind(), true, nullKey);
             }
         }

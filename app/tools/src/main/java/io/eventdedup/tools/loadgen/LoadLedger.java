@@ -18,8 +18,9 @@ import java.util.TreeMap;
  * logical events that must appear exactly once on the output topics. Immutable.
  *
  * <p>The expected outcomes follow from what was sent, in send order: the first delivery of a key is UNIQUE, a later delivery with
- * the same payload a DUPLICATE, a later delivery with a different payload a PAYLOAD_MISMATCH, a malformed record INVALID with the
- * reason of its {@link MalformedKind}. The generator sends in a way that makes these hold however the app interleaves input
+ * the same payload a DUPLICATE, a later delivery with a different payload a PAYLOAD_MISMATCH, a stale update (an older version of a
+ * webhook's object, another key) STALE and a replay of it a DUPLICATE, a malformed record INVALID with the reason of its
+ * {@link MalformedKind}. The generator sends in a way that makes these hold however the app interleaves input
  * partitions: every delivery of a key falls within a few seconds (far inside the TTL), and a payload-mismatch delivery goes to the
  * same partition as, and after, the first delivery of the key it reuses.
  */
@@ -94,7 +95,7 @@ public final class LoadLedger {
 
     // ---- totals --------------------------------------------------------------------------------------------------------------
 
-    /** Records produced in total, every kind: the {@code in} of {@code in = unique + duplicate + mismatch + invalid}. */
+    /** Records produced in total, every kind: the {@code in} of {@code in = unique + duplicate + mismatch + stale + invalid}. */
     public long in() {
         return in;
     }
@@ -123,6 +124,11 @@ public final class LoadLedger {
 
     public long expectedInvalid() {
         return sum(Recorder.R_INVALID);
+    }
+
+    /** Stale updates sent (replays of them are duplicates). */
+    public long expectedStale() {
+        return sum(Recorder.R_STALE);
     }
 
     /** Expected invalid records by {@code dedup.reason}, over both sources. */
@@ -164,6 +170,10 @@ public final class LoadLedger {
         return perSource.get(s)[Recorder.R_INVALID];
     }
 
+    public long expectedStale(EventSource s) {
+        return perSource.get(s)[Recorder.R_STALE];
+    }
+
     public Map<String, Long> expectedInvalidByReason(EventSource s) {
         return invalidBySource.get(s);
     }
@@ -192,6 +202,11 @@ public final class LoadLedger {
     /** Records re-sent verbatim by replays, of every kind (original payloads, payload mismatches, malformed records). */
     public long replayedRecords() {
         return deliveries[Recorder.D_REPLAYED];
+    }
+
+    /** Stale updates sent, replays of them not included. */
+    public long staleUpdates() {
+        return deliveries[Recorder.D_STALE];
     }
 
     /** Deliveries that reuse a key with a different payload, replays of them not included. */
@@ -300,12 +315,12 @@ public final class LoadLedger {
         b.append(String.format("  logical events %,d (telemetry %,d, webhooks %,d)%n", logicalEvents(),
                 expectedUnique(EventSource.TELEMETRY), expectedUnique(EventSource.WEBHOOKS)));
         b.append(String.format("  first deliveries %,d, retries %,d (%,d to another partition), replays %,d (%,d records), "
-                        + "payload mismatches %,d, malformed %,d%n", firstDeliveries(), retries(), crossPartitionRedeliveries(),
-                replays(), replayedRecords(), mismatchDeliveries(), malformedRecords()));
+                        + "payload mismatches %,d, stale updates %,d, malformed %,d%n", firstDeliveries(), retries(), crossPartitionRedeliveries(),
+                replays(), replayedRecords(), mismatchDeliveries(), staleUpdates(), malformedRecords()));
         b.append(String.format("  fingerprint-keyed telemetry events %,d, webhooks with Idempotency-Key %,d, events with X-Tenant-Id %,d, "
                 + "records without a Kafka key %,d%n", fingerprintKeyedEvents(), idempotencyHeaderEvents(), tenantHeaderEvents(), nullKeyRecords()));
-        b.append(String.format("  expected: unique %,d, duplicate %,d, mismatch %,d, invalid %,d %s",
-                expectedUnique(), expectedDuplicates(), expectedMismatches(), expectedInvalid(), expectedInvalidByReason()));
+        b.append(String.format("  expected: unique %,d, duplicate %,d, mismatch %,d, stale %,d, invalid %,d %s",
+                expectedUnique(), expectedDuplicates(), expectedMismatches(), expectedStale(), expectedInvalid(), expectedInvalidByReason()));
         return b.toString();
     }
 
@@ -318,9 +333,9 @@ public final class LoadLedger {
      * Builds a ledger record by record, in send order. The generator's; tests use it to hand-make a ledger. Not thread-safe.
      */
     static final class Recorder {
-        static final int R_RECORDS = 0, R_VALID = 1, R_UNIQUE = 2, R_DUPLICATE = 3, R_MISMATCH = 4, R_INVALID = 5;
+        static final int R_RECORDS = 0, R_VALID = 1, R_UNIQUE = 2, R_DUPLICATE = 3, R_MISMATCH = 4, R_INVALID = 5, R_STALE = 6;
         static final int D_FIRST = 0, D_RETRY = 1, D_CROSS_PARTITION = 2, D_REPLAYS = 3, D_REPLAYED = 4, D_MISMATCH = 5,
-                D_FINGERPRINT_KEYED = 6, D_IDEMPOTENCY_HEADER = 7, D_TENANT_HEADER = 8, D_NULL_KEY = 9;
+                D_FINGERPRINT_KEYED = 6, D_IDEMPOTENCY_HEADER = 7, D_TENANT_HEADER = 8, D_NULL_KEY = 9, D_STALE = 10;
 
         private final String runId;
         private final LoadProfile profile;
@@ -330,7 +345,7 @@ public final class LoadLedger {
         private final EnumMap<EventSource, long[]> perSource = new EnumMap<>(EventSource.class);
         private final EnumMap<EventSource, Map<String, Long>> invalidBySource = new EnumMap<>(EventSource.class);
         private final EnumMap<MalformedKind, Long> malformed = new EnumMap<>(MalformedKind.class);
-        private final long[] deliveries = new long[10];
+        private final long[] deliveries = new long[11];
         private final BitSet firstSeen = new BitSet();
         private final BitSet webhooks = new BitSet();
 
@@ -340,7 +355,7 @@ public final class LoadLedger {
             this.inputTopics = Map.copyOf(inputTopics);
             this.startedAt = startedAt;
             for (EventSource s : EventSource.values()) {
-                perSource.put(s, new long[6]);
+                perSource.put(s, new long[7]);
                 invalidBySource.put(s, new TreeMap<>());
             }
         }
@@ -384,6 +399,21 @@ public final class LoadLedger {
             c[R_VALID]++;
             c[R_MISMATCH]++;
             deliveries[replay ? D_REPLAYED : D_MISMATCH]++;
+        }
+
+        /** A stale update of logical event {@code seq}'s object, sent after its first delivery; a replay of it is a duplicate. */
+        void stale(EventSource s, long seq, boolean replay, boolean nullKey) {
+            int i = checkedSeq(seq);
+            if (!firstSeen.get(i)) throw new IllegalStateException("stale update for event " + seq + " before its first delivery");
+            long[] c = count(s, nullKey);
+            c[R_VALID]++;
+            if (replay) {
+                c[R_DUPLICATE]++;
+                deliveries[D_REPLAYED]++;
+            } else {
+                c[R_STALE]++;
+                deliveries[D_STALE]++;
+            }
         }
 
         void malformed(EventSource s, MalformedKind kind, boolean replay, boolean nullKey) {

@@ -44,13 +44,17 @@ import java.util.Objects;
  *                                reproducible record for record (default 42)
  * @param telemetryPayloadBytes   approximate Avro size of a telemetry event (default 250)
  * @param webhookBodyBytes        approximate size of a webhook's JSON body (default 1024)
+ * @param staleShare              share of webhook events followed by an older update of the same object ({@code object_id},
+ *                                {@code object_version} one lower, another key), delivered after it: STALE where the webhooks
+ *                                source checks staleness by those fields (the demo's does), UNIQUE elsewhere, so leave it 0 there
+ *                                (default 0)
  */
 public record LoadProfile(long events, double ratePerSecond, double duplicateRatio, int tenants, double tenantSkew,
                           double webhookShare, double mismatchShare, double noKeyShare, double nullRecordKeyShare,
                           double malformedShare, double replayShare, int replayBatchSize, double crossPartitionShare,
                           double idempotencyHeaderShare, double tenantHeaderShare, int maxRetries, Duration retryInitialBackoff,
                           double retryMultiplier, double retryJitter, long seed, int telemetryPayloadBytes,
-                          int webhookBodyBytes) {
+                          int webhookBodyBytes, double staleShare) {
 
     /** The longest retry horizon a profile may ask for: well inside the shipped telemetry TTL of 157.2 s. */
     public static final Duration MAX_RETRY_HORIZON = Duration.ofSeconds(60);
@@ -72,6 +76,7 @@ public record LoadProfile(long events, double ratePerSecond, double duplicateRat
         share(problems, "crossPartitionShare", crossPartitionShare);
         share(problems, "idempotencyHeaderShare", idempotencyHeaderShare);
         share(problems, "tenantHeaderShare", tenantHeaderShare);
+        share(problems, "staleShare", staleShare);
         if (replayBatchSize < 1 || replayBatchSize > 10_000) problems.add("replayBatchSize must be in [1, 10000], got " + replayBatchSize);
         if (maxRetries < 0 || maxRetries > 20) problems.add("maxRetries must be in [0, 20], got " + maxRetries);
         if (retryInitialBackoff.isNegative()) problems.add("retryInitialBackoff must be >= 0, got " + retryInitialBackoff);
@@ -159,6 +164,7 @@ public record LoadProfile(long events, double ratePerSecond, double duplicateRat
         private long seed = 42;
         private int telemetryPayloadBytes = 250;
         private int webhookBodyBytes = 1024;
+        private double staleShare = 0;
 
         private Builder() {}
 
@@ -185,6 +191,7 @@ public record LoadProfile(long events, double ratePerSecond, double duplicateRat
             seed = p.seed;
             telemetryPayloadBytes = p.telemetryPayloadBytes;
             webhookBodyBytes = p.webhookBodyBytes;
+            staleShare = p.staleShare;
         }
 
         public Builder events(long v) { events = v; return this; }
@@ -209,13 +216,14 @@ public record LoadProfile(long events, double ratePerSecond, double duplicateRat
         public Builder seed(long v) { seed = v; return this; }
         public Builder telemetryPayloadBytes(int v) { telemetryPayloadBytes = v; return this; }
         public Builder webhookBodyBytes(int v) { webhookBodyBytes = v; return this; }
+        public Builder staleShare(double v) { staleShare = v; return this; }
 
         /** @throws IllegalArgumentException listing every invalid value */
         public LoadProfile build() {
             return new LoadProfile(events, ratePerSecond, duplicateRatio, tenants, tenantSkew, webhookShare, mismatchShare, noKeyShare,
                     nullRecordKeyShare, malformedShare, replayShare, replayBatchSize, crossPartitionShare, idempotencyHeaderShare,
                     tenantHeaderShare, maxRetries, retryInitialBackoff, retryMultiplier, retryJitter, seed, telemetryPayloadBytes,
-                    webhookBodyBytes);
+                    webhookBodyBytes, staleShare);
         }
     }
 }

@@ -18,6 +18,10 @@ public final class LoadgenMarkers {
     public static final String JSON_RUN = "loadgen_run";
     /** Top-level field of a webhook's JSON body, present only on a payload-mismatch delivery: the content variant (1). */
     public static final String JSON_VARIANT = "loadgen_variant";
+    /** The content variant of a payload-mismatch delivery. */
+    public static final int MISMATCH_VARIANT = 1;
+    /** The content variant of a stale update: the same object as its logical event, one version older, another key. */
+    public static final int STALE_VARIANT = 2;
     /** Sequence number written into malformed records, which are no logical event. */
     public static final long NO_SEQ = -1;
 

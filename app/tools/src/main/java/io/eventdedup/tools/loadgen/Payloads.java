@@ -134,7 +134,7 @@ final class Payloads {
         byte[] body = webhookBody(p, variant, provider, type, r);
         String signature = "t=" + sentAt / 1000 + ",v1=" + hex(p.contentSeed * 31 + attempt, sentAt) + hex(sentAt ^ p.contentSeed, attempt);
         return new WebhookEvent(p.eventId, p.tenant, provider, type, Instant.ofEpochMilli(p.occurredAt), "application/json",
-                ByteBuffer.wrap(body), signature, attempt, Instant.ofEpochMilli(sentAt));
+                ByteBuffer.wrap(body), signature, attempt, Instant.ofEpochMilli(sentAt), objectId(p), objectVersion(variant));
     }
 
     byte[] encodeWebhook(WebhookEvent e, int schemaId) {
@@ -146,6 +146,16 @@ final class Payloads {
             throw new UncheckedIOException("encoding to memory failed", ex);
         }
         return out.toByteArray();
+    }
+
+    /** The object a webhook updates: one per logical event (its stale update shares the content seed, so the object). */
+    static String objectId(EventPlan p) {
+        return "obj_" + Long.toHexString(p.contentSeed);
+    }
+
+    /** The object's version after the event: a stale update's is one lower than its logical event's. */
+    static long objectVersion(int variant) {
+        return variant == LoadgenMarkers.STALE_VARIANT ? 1 : 2;
     }
 
     /** A provider-style JSON body of about {@code webhookBodyBytes}, carrying the event's {@code seq} and the run id. */

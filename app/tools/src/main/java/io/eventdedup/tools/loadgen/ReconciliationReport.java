@@ -14,14 +14,14 @@ import java.util.TreeSet;
  * only when every {@link #checks() check} passes:
  * <ol>
  *   <li>complete: at least {@code in} records were read before the timeout;</li>
- *   <li>{@code in == unique + duplicate + mismatch + invalid};</li>
+ *   <li>{@code in == unique + duplicate + mismatch + stale + invalid};</li>
  *   <li>no duplicate forwarded: no logical event and no dedup key ({@code dedup.source|dedup.tenant|dedup.key}) more than once on
  *       the outputs;</li>
  *   <li>no unique event missing: every logical event of the ledger is on its output topic;</li>
  *   <li>nothing unexpected on the outputs: no record that is not a logical event of this run (undecodable, another run's, a
  *       payload-mismatch delivery, an unknown sequence number), and every output record carries the dedup headers;</li>
  *   <li>invalid records as expected, in total and by reason;</li>
- *   <li>the outcome split (unique, duplicate, mismatch) as the ledger expects;</li>
+ *   <li>the outcome split (unique, duplicate, mismatch, stale) as the ledger expects;</li>
  *   <li>releases apart: every unique event forwarded with {@code dedup.follows-release} follows a key RELEASED (audit topic).
  *       Release commands and the retries they let through are not the generator's records, so they stay out of the ledger's
  *       identity and are counted on their own.</li>
@@ -64,6 +64,7 @@ public final class ReconciliationReport {
     private final EnumMap<EventSource, Long> unique;
     private final EnumMap<EventSource, Long> duplicate;
     private final EnumMap<EventSource, Long> mismatch;
+    private final EnumMap<EventSource, Long> stale;
     private final Map<String, Long> invalidByReason;
     private final long duplicateEventsForwarded;
     private final long duplicateKeysForwarded;
@@ -79,7 +80,7 @@ public final class ReconciliationReport {
 
     ReconciliationReport(LoadLedger ledger, boolean complete, Duration elapsed, long recordsRead, long ignored,
                          EnumMap<EventSource, Long> unique, EnumMap<EventSource, Long> duplicate, EnumMap<EventSource, Long> mismatch,
-                         Map<String, Long> invalidByReason, long duplicateEventsForwarded, long duplicateKeysForwarded,
+                         EnumMap<EventSource, Long> stale, Map<String, Long> invalidByReason, long duplicateEventsForwarded, long duplicateKeysForwarded,
                          List<String> duplicateSamples, long missing, List<EventId> missingSample, long unexpected,
                          Map<String, Long> unexpectedByCause, List<String> unexpectedSamples, long withoutDedupHeaders,
                          long maxDuplicateDelayMs, Releases releases) {
@@ -92,6 +93,7 @@ public final class ReconciliationReport {
         this.unique = new EnumMap<>(unique);
         this.duplicate = new EnumMap<>(duplicate);
         this.mismatch = new EnumMap<>(mismatch);
+        this.stale = new EnumMap<>(stale);
         this.invalidByReason = Collections.unmodifiableMap(new TreeMap<>(invalidByReason));
         this.duplicateEventsForwarded = duplicateEventsForwarded;
         this.duplicateKeysForwarded = duplicateKeysForwarded;
@@ -108,13 +110,13 @@ public final class ReconciliationReport {
 
     private List<Check> buildChecks() {
         List<Check> c = new ArrayList<>();
-        long counted = unique() + duplicate() + mismatch() + invalid();
+        long counted = unique() + duplicate() + mismatch() + stale() + invalid();
         c.add(new Check("complete", complete, complete
                 ? String.format("read all %,d records in %s", counted, seconds(elapsed))
                 : String.format("timed out after %s with %,d of %,d records read", seconds(elapsed), counted, in())));
-        c.add(new Check("in = unique + duplicate + mismatch + invalid", in() == counted,
-                String.format("%,d %s %,d + %,d + %,d + %,d (= %,d)", in(), in() == counted ? "=" : "≠", unique(), duplicate(), mismatch(),
-                        invalid(), counted)));
+        c.add(new Check("in = unique + duplicate + mismatch + stale + invalid", in() == counted,
+                String.format("%,d %s %,d + %,d + %,d + %,d + %,d (= %,d)", in(), in() == counted ? "=" : "≠", unique(), duplicate(), mismatch(),
+                        stale(), invalid(), counted)));
         c.add(new Check("duplicates forwarded", duplicatesForwarded() == 0,
                 String.format("%,d (logical events seen more than once: %,d, dedup keys seen more than once: %,d)%s",
                         duplicatesForwarded(), duplicateEventsForwarded, duplicateKeysForwarded, sample(duplicateSamples))));
@@ -130,9 +132,10 @@ public final class ReconciliationReport {
                 invalid() == ledger.expectedInvalid() ? "=" : "≠", ledger.expectedInvalid(),
                 expectedInvalid.equals(invalidByReason) ? " (every reason matches)" : "; by reason " + invalidByReason + " vs expected " + expectedInvalid)));
         boolean splitOk = unique() == ledger.expectedUnique() && duplicate() == ledger.expectedDuplicates()
-                && mismatch() == ledger.expectedMismatches();
-        c.add(new Check("outcome split as expected", splitOk, String.format("unique %,d/%,d, duplicate %,d/%,d, mismatch %,d/%,d (actual/expected)",
-                unique(), ledger.expectedUnique(), duplicate(), ledger.expectedDuplicates(), mismatch(), ledger.expectedMismatches())));
+                && mismatch() == ledger.expectedMismatches() && stale() == ledger.expectedStale();
+        c.add(new Check("outcome split as expected", splitOk, String.format(
+                "unique %,d/%,d, duplicate %,d/%,d, mismatch %,d/%,d, stale %,d/%,d (actual/expected)", unique(), ledger.expectedUnique(),
+                duplicate(), ledger.expectedDuplicates(), mismatch(), ledger.expectedMismatches(), stale(), ledger.expectedStale())));
         c.add(new Check("forwarded after a release", releases.forwardedAfterRelease() <= releases.released(),
                 String.format("%,d retries forwarded with dedup.follows-release, %,d keys released", releases.forwardedAfterRelease(),
                         releases.released())));
@@ -223,6 +226,15 @@ public final class ReconciliationReport {
         return mismatch.get(s);
     }
 
+    /** STALE audit records: stale updates the app held back. */
+    public long stale() {
+        return sum(stale);
+    }
+
+    public long stale(EventSource s) {
+        return stale.get(s);
+    }
+
     /** DLQ records with any other reason. */
     public long invalid() {
         return invalidByReason.values().stream().mapToLong(Long::longValue).sum();
@@ -289,12 +301,13 @@ public final class ReconciliationReport {
         b.append(String.format("  read %,d records in %s%s%n", recordsRead, seconds(elapsed),
                 ignored == 0 ? "" : String.format(" (%,d of other sources ignored)", ignored)));
         b.append(String.format("  %-24s %12s %12s%n", "outcome", "expected", "actual"));
-        row(b, "in (records produced)", in(), unique() + duplicate() + mismatch() + invalid());
+        row(b, "in (records produced)", in(), unique() + duplicate() + mismatch() + stale() + invalid());
         row(b, "unique", ledger.expectedUnique(), unique());
         for (EventSource s : EventSource.values()) row(b, "  " + s.sourceName(), ledger.expectedUnique(s), unique(s));
         row(b, "duplicate", ledger.expectedDuplicates(), duplicate());
         for (EventSource s : EventSource.values()) row(b, "  " + s.sourceName(), ledger.expectedDuplicates(s), duplicate(s));
         row(b, "payload mismatch", ledger.expectedMismatches(), mismatch());
+        row(b, "stale", ledger.expectedStale(), stale());
         row(b, "invalid", ledger.expectedInvalid(), invalid());
         Map<String, Long> expectedInvalid = ledger.expectedInvalidByReason();
         for (String reason : new TreeSet<>(union(expectedInvalid, invalidByReason))) {

@@ -52,6 +52,7 @@ final class Tally {
     private final EnumMap<EventSource, Long> unique = zeros();
     private final EnumMap<EventSource, Long> duplicate = zeros();
     private final EnumMap<EventSource, Long> mismatch = zeros();
+    private final EnumMap<EventSource, Long> stale = zeros();
     private final Map<String, Long> invalid = new TreeMap<>();
     private final BitSet seen = new BitSet();
     private final LongHashSet keys = new LongHashSet();
@@ -119,9 +120,8 @@ final class Tally {
                 releases.merge(releaseOutcome(value), 1L, Long::sum);
                 return;
             }
-            duplicate.merge(s, 1L, Long::sum);
+            (isStale(value) ? stale : duplicate).merge(s, 1L, Long::sum);
             counted++;
-            auditDelay(value);
         } else if (topic.equals(dlqTopic)) {
             EventSource s = sourceNames.get(DedupHeaders.get(headers, DedupHeaders.SOURCE));
             if (s == null) {
@@ -169,6 +169,8 @@ final class Tally {
             unexpected("no loadgen identity", where);
         } else if (!ledger.runId().equals(id.run)) {
             unexpected("other run", where + " (run " + id.run + ")");
+        } else if (id.variant == LoadgenMarkers.STALE_VARIANT) {
+            unexpected("stale update forwarded", where + " (" + source.sourceName() + "#" + id.seq + ")");
         } else if (id.variant != 0) {
             unexpected("payload-mismatch delivery forwarded", where + " (" + source.sourceName() + "#" + id.seq + ")");
         } else if (id.seq < 0 || !ledger.expects(new EventId(source, id.seq))) {
@@ -237,14 +239,21 @@ final class Tally {
         return new Identity(run, seq, variant);
     }
 
-    private void auditDelay(byte[] value) {
+    /**
+     * Whether an audit record is a STALE one (its {@code outcome}; records of the schema before it have the default DUPLICATE),
+     * noting a duplicate's delay on the way.
+     */
+    private boolean isStale(byte[] value) {
         try {
-            GenericRecord r = decode(value, Projection.AUDIT_DELAY);
+            GenericRecord r = decode(value, Projection.AUDIT_OUTCOME);
+            if ("STALE".equals(String.valueOf(r.get("outcome")))) return true;
             maxDelay = Math.max(maxDelay, (Long) r.get("delay_ms"));
+            return false;
         } catch (RegistryUnavailableException e) {
             throw e;
         } catch (Exception e) {
-            // The count is what matters; an undecodable audit record only leaves the delay statistic out.
+            // An undecodable audit record counts as the duplicate audit records were before STALE existed, without its delay.
+            return false;
         }
     }
 
@@ -282,15 +291,19 @@ final class Tally {
     private enum Projection {
         TELEMETRY_LABELS(TelemetryEvent.getClassSchema(), "labels"),
         WEBHOOK_BODY(WebhookEvent.getClassSchema(), "body"),
-        AUDIT_DELAY(DuplicateDetected.getClassSchema(), "delay_ms"),
+        AUDIT_OUTCOME(DuplicateDetected.getClassSchema(), "delay_ms", "outcome"),
         RELEASE_OUTCOME(KeyReleased.getClassSchema(), "outcome");
 
         final Schema schema;
 
-        Projection(Schema full, String field) {
-            Schema.Field f = full.getField(field);
+        Projection(Schema full, String... fields) {
+            List<Schema.Field> kept = new ArrayList<>();
+            for (String field : fields) {
+                Schema.Field f = full.getField(field);
+                kept.add(new Schema.Field(f.name(), f.schema(), null, f.hasDefaultValue() ? f.defaultVal() : null));
+            }
             Schema s = Schema.createRecord(full.getName(), null, full.getNamespace(), false);
-            s.setFields(List.of(new Schema.Field(f.name(), f.schema(), null, (Object) null)));
+            s.setFields(kept);
             this.schema = s;
         }
     }
@@ -304,7 +317,7 @@ final class Tally {
         for (int i = missing.nextSetBit(0); i >= 0 && missingSample.size() < SAMPLES; i = missing.nextSetBit(i + 1)) {
             missingSample.add(ledger.event(i).orElseThrow());
         }
-        return new ReconciliationReport(ledger, complete, elapsed, read, ignored, unique, duplicate, mismatch, invalid,
+        return new ReconciliationReport(ledger, complete, elapsed, read, ignored, unique, duplicate, mismatch, stale, invalid,
                 duplicateEvents, duplicateKeys, duplicateSamples, missing.cardinality(), missingSample, unexpected,
                 unexpectedByCause, unexpectedSamples, withoutDedupHeaders, maxDelay, new ReconciliationReport.Releases(releases, forwardedAfterRelease));
     }

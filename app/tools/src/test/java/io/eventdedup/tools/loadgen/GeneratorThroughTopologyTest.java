@@ -57,12 +57,19 @@ class GeneratorThroughTopologyTest {
     private record Outputs(LoadLedger ledger, Map<String, List<TestRecord<byte[], byte[]>>> byTopic) {}
 
     private Outputs runThroughTopology(LoadProfile profile) {
+        return runThroughTopology(profile, Map.of());
+    }
+
+    /** @param overrides config entries over the shipped defaults */
+    private Outputs runThroughTopology(LoadProfile profile, Map<String, String> overrides) {
         MockProducer<byte[], byte[]> producer = LoadgenFixtures.mockProducer();
         FakeClock clock = new FakeClock(T0);
         LoadLedger ledger = LoadGenerator.builder(profile, registry, producer).clock(clock).build().generate();
 
         List<ConfigProblem> problems = new ArrayList<>();
-        List<SourceConfig> sources = new SourcesParser(DefaultConfig.load(), problems).parse();
+        Map<String, String> conf = new java.util.HashMap<>(DefaultConfig.load());
+        conf.putAll(overrides);
+        List<SourceConfig> sources = new SourcesParser(conf, problems).parse();
         assertThat(problems).isEmpty();
         int auditId = registry.register(SchemaRegistry.valueSubject("dedup.audit"), DuplicateDetected.getClassSchema());
         int releaseId = registry.register(SchemaRegistry.recordSubject("dedup.audit", KeyReleased.getClassSchema()), KeyReleased.getClassSchema());
@@ -121,6 +128,33 @@ class GeneratorThroughTopologyTest {
         assertThat(report.invalidByReason()).isEqualTo(out.ledger().expectedInvalidByReason()).hasSize(4);
         assertThat(report.maxDuplicateDelayMs()).isPositive().isLessThanOrEqualTo(out.ledger().profile().retryHorizon().toMillis() + 1_000);
         assertThat(report.render()).contains("PASS").doesNotContain("FAIL");
+    }
+
+    /** The demo's webhooks source: last write wins per object. */
+    private static final Map<String, String> STALE_CHECKED_WEBHOOKS = Map.of("source.webhooks.stale.entity-field", "object_id",
+            "source.webhooks.stale.sequence-field", "object_version");
+
+    @Test
+    void staleUpdatesAreStaleWhereTheWebhooksSourceChecksStalenessAndTheLedgerExpectsExactlyThat() {
+        Outputs out = runThroughTopology(LoadProfile.builder().events(5_000).staleShare(0.05).build(), STALE_CHECKED_WEBHOOKS);
+        ReconciliationReport report = tally(out.ledger(), out.byTopic());
+        System.out.println(report.render());
+
+        assertThat(report.failures()).isEmpty();
+        assertThat(report.stale()).isEqualTo(out.ledger().expectedStale()).isPositive();
+        assertThat(report.unique()).isEqualTo(5_000);
+        assertThat(report.render()).contains("[PASS] in = unique + duplicate + mismatch + stale + invalid");
+    }
+
+    @Test
+    void staleUpdatesForwardedByASourceWithoutTheCheckAreCaught() {
+        Outputs out = runThroughTopology(LoadProfile.builder().events(2_000).staleShare(0.05).build());
+        ReconciliationReport report = tally(out.ledger(), out.byTopic());
+
+        assertThat(report.ok()).isFalse();
+        assertThat(report.stale()).isZero();
+        assertThat(report.unexpectedByCause()).containsOnlyKeys("stale update forwarded");
+        assertThat(report.unexpectedByCause().get("stale update forwarded")).isEqualTo(out.ledger().expectedStale()).isPositive();
     }
 
     @Test

@@ -193,6 +193,31 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void aStaleUpdateIsAnOlderVersionOfItsEventsObjectOnTheSamePartitionAndByKeyPartitionAfterIt() {
+        Run run = run(LoadProfile.builder().events(4_000).webhookShare(1).replayShare(0).staleShare(0.1).build());
+        AppKeys keys = new AppKeys(registry);
+        Map<String, ProducerRecord<byte[], byte[]>> firstOfObject = new HashMap<>();
+        long stale = 0;
+        for (ProducerRecord<byte[], byte[]> r : run.records()) {
+            if (!(keys.resolve(r) instanceof ResolvedKey k)) continue;
+            WebhookEvent e = webhook(r.value());
+            ProducerRecord<byte[], byte[]> f = firstOfObject.putIfAbsent(e.getObjectId(), r);
+            if (f == null || keys.key(f).idempotencyKey().equals(k.idempotencyKey())) continue; // a first delivery or a retry
+            stale++;
+            assertThat(e.getObjectVersion()).isLessThan(webhook(f.value()).getObjectVersion());
+            assertThat(k.tenant()).isEqualTo(keys.key(f).tenant());
+            assertThat(r.partition()).as("the input partition of the newer").isEqualTo(f.partition());
+            assertThat(byKeyPartition(k)).as("the partition of the repartition by key of the newer").isEqualTo(byKeyPartition(keys.key(f)));
+        }
+        assertThat(stale).isPositive().isEqualTo(run.ledger().expectedStale()).isEqualTo(run.ledger().staleUpdates());
+        assertThat((double) stale / run.ledger().logicalEvents()).isBetween(0.07, 0.13);
+    }
+
+    private static int byKeyPartition(ResolvedKey k) {
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(k.storeKey())) % LoadgenFixtures.WEBHOOK_PARTITIONS;
+    }
+
+    @Test
     void replaysRepeatTheLastRecordsVerbatim() {
         // Every duplicate comes from a replay of the last 10 records; there are no retries.
         Run run = run(LoadProfile.builder().events(5_000).duplicateRatio(0.5).replayShare(1).replayBatchSize(10).build());

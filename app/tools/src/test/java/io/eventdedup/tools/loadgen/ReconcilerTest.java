@@ -208,7 +208,7 @@ class ReconcilerTest {
         assertThat(report.invalidByReason()).containsExactlyInAnyOrderEntriesOf(Map.of("UNDECODABLE", 1L, "NO_TENANT", 1L));
         assertThat(report.maxDuplicateDelayMs()).isEqualTo(1_200);
         assertThat(report.render()).contains("Reconciliation of load run " + runId + ": PASS")
-                .contains("[PASS] in = unique + duplicate + mismatch + invalid: 8 = 3 + 2 + 1 + 2")
+                .contains("[PASS] in = unique + duplicate + mismatch + stale + invalid: 8 = 3 + 2 + 1 + 0 + 2")
                 .contains("[PASS] duplicates forwarded: 0").contains("[PASS] unique events missing: 0 of 3").doesNotContain("FAIL");
     }
 
@@ -256,8 +256,8 @@ class ReconcilerTest {
         assertThat(report.ok()).isFalse();
         assertThat(report.complete()).isTrue();
         assertThat(report.invalid()).isEqualTo(3);
-        assertThat(failedChecks(report)).containsExactlyInAnyOrder("in = unique + duplicate + mismatch + invalid", "invalid as expected");
-        assertThat(report.render()).contains("[FAIL] in = unique + duplicate + mismatch + invalid: 8 ≠ 3 + 2 + 1 + 3 (= 9)");
+        assertThat(failedChecks(report)).containsExactlyInAnyOrder("in = unique + duplicate + mismatch + stale + invalid", "invalid as expected");
+        assertThat(report.render()).contains("[FAIL] in = unique + duplicate + mismatch + stale + invalid: 8 ≠ 3 + 2 + 1 + 0 + 3 (= 9)");
     }
 
     @Test
@@ -271,7 +271,7 @@ class ReconcilerTest {
         assertThat(report.complete()).isFalse();
         assertThat(report.ok()).isFalse();
         assertThat(report.unique() + report.duplicate()).isEqualTo(5);
-        assertThat(failedChecks(report)).contains("complete", "in = unique + duplicate + mismatch + invalid");
+        assertThat(failedChecks(report)).contains("complete", "in = unique + duplicate + mismatch + stale + invalid");
         assertThat(report.render()).contains("[FAIL] complete: timed out after");
     }
 
