@@ -28,6 +28,8 @@ import java.util.function.Supplier;
  * <pre>
  * dedup_events_total{source,tenant,outcome}         counter; outcome = unique|duplicate|payload_mismatch|invalid
  * dedup_duplicate_delay_seconds{source}             histogram: how long after the first delivery a duplicate arrived (retry timing)
+ * dedup_late_retries_total{source}                  counter: retries of the same payload after the TTL, inside the observation window
+ * dedup_late_retry_delay_seconds{source}            histogram: how long after the first delivery a late retry arrived (same buckets)
  * dedup_unique_latency_seconds{source}              histogram: record timestamp to forward, for unique events
  * dedup_timestamps_clamped_total{source}            counter: timestamps too far ahead of the wall clock
  * dedup_store_keys{source}, dedup_store_bytes{source}  gauges from the RocksDB properties of the source's window store
@@ -61,14 +63,16 @@ public final class DedupMetrics implements DedupObserver {
     static final Set<String> BYTE_PROPERTIES = Set.of("total-sst-files-size", "cur-size-all-mem-tables");
 
     /**
-     * Retry timing: from a fast client retry (ms) to a webhook sender's multi-day horizon. Explicit buckets (rather than a
-     * percentile histogram) keep the series count fixed and the {@code le} values stable for dashboards; the expected-value
-     * bounds set on the timers only matter if a MeterFilter turns percentile histograms on.
+     * Retry timing, of duplicates and of late retries alike: from a fast client retry (ms) past a webhook sender's multi-day horizon
+     * to a month, so that late retries of a 72 h TTL with an observation factor of up to 10 still land in a finite bucket and both
+     * histograms add up bucket by bucket (as {@code event-dedup ttl --metrics} does). Explicit buckets (rather than a percentile
+     * histogram) keep the series count fixed and the {@code le} values stable for dashboards; the expected-value bounds set on
+     * the timers only matter if a MeterFilter turns percentile histograms on.
      */
-    static final Duration[] DUPLICATE_DELAY_BUCKETS = {
+    public static final Duration[] RETRY_DELAY_BUCKETS = {
             ms(1), ms(5), ms(10), ms(50), ms(100), ms(250), ms(500),
             sec(1), ms(2_500), sec(5), sec(10), sec(30), min(1), min(2), min(5), min(10), min(30),
-            hours(1), hours(2), hours(6), hours(12), days(1), days(2), days(3), days(5), days(7)};
+            hours(1), hours(2), hours(6), hours(12), days(1), days(2), days(3), days(5), days(7), days(10), days(14), days(30)};
 
     /** Processing latency of unique events: ms when keeping up, minutes when lagging. */
     static final Duration[] UNIQUE_LATENCY_BUCKETS = {
@@ -163,6 +167,13 @@ public final class DedupMetrics implements DedupObserver {
     }
 
     @Override
+    public void lateRetry(String source, long delayMs) {
+        SourceMeters m = meters(source);
+        m.lateRetries.increment();
+        m.lateRetryDelay.record(Math.max(0, delayMs), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
     public void uniqueLatency(String source, long latencyMs) {
         meters(source).uniqueLatency.record(Math.max(0, latencyMs), TimeUnit.MILLISECONDS);
     }
@@ -208,18 +219,21 @@ public final class DedupMetrics implements DedupObserver {
         private volatile boolean full = tenantCap == 0;
         private final ConcurrentHashMap<String, Counter[]> countersByTenant = new ConcurrentHashMap<>();
         final Timer duplicateDelay;
+        final Counter lateRetries;
+        final Timer lateRetryDelay;
         final Timer uniqueLatency;
         final Counter clamped;
 
         SourceMeters(String source) {
             this.source = source;
-            this.duplicateDelay = Timer.builder("dedup.duplicate.delay")
-                    .description("Time from a key's first delivery to a duplicate of it: the senders' retry timing")
+            this.duplicateDelay = retryDelayTimer("dedup.duplicate.delay",
+                    "Time from a key's first delivery to a duplicate of it: the senders' retry timing");
+            this.lateRetries = Counter.builder("dedup.late.retries")
+                    .description("Retries of the same payload after the TTL but inside the observation window (forwarded as unique, or held)")
                     .tag("source", source)
-                    .serviceLevelObjectives(DUPLICATE_DELAY_BUCKETS)
-                    .minimumExpectedValue(DUPLICATE_DELAY_BUCKETS[0])
-                    .maximumExpectedValue(DUPLICATE_DELAY_BUCKETS[DUPLICATE_DELAY_BUCKETS.length - 1])
                     .register(registry);
+            this.lateRetryDelay = retryDelayTimer("dedup.late.retry.delay",
+                    "Time from a key's first delivery to a late retry of it (after the TTL, inside the observation window)");
             this.uniqueLatency = Timer.builder("dedup.unique.latency")
                     .description("Time from an input record's timestamp to forwarding it as a unique event")
                     .tag("source", source)
@@ -230,6 +244,16 @@ public final class DedupMetrics implements DedupObserver {
             this.clamped = Counter.builder("dedup.timestamps.clamped")
                     .description("Records whose timestamp was further ahead of the wall clock than the clock-skew buffer")
                     .tag("source", source)
+                    .register(registry);
+        }
+
+        private Timer retryDelayTimer(String name, String description) {
+            return Timer.builder(name)
+                    .description(description)
+                    .tag("source", source)
+                    .serviceLevelObjectives(RETRY_DELAY_BUCKETS)
+                    .minimumExpectedValue(RETRY_DELAY_BUCKETS[0])
+                    .maximumExpectedValue(RETRY_DELAY_BUCKETS[RETRY_DELAY_BUCKETS.length - 1])
                     .register(registry);
         }
 
