@@ -32,6 +32,8 @@ import java.util.function.Supplier;
  * dedup_late_retry_delay_seconds{source}            histogram: how long after the first delivery a late retry arrived (same buckets)
  * dedup_unique_latency_seconds{source}              histogram: record timestamp to forward, for unique events
  * dedup_timestamps_clamped_total{source}            counter: timestamps too far ahead of the wall clock
+ * dedup_ttl_seconds{source}, dedup_observation_window_seconds{source}  gauges: the configured TTL and factor × TTL, the lines
+ *                                                   the retry delays are drawn against
  * dedup_store_keys{source}, dedup_store_bytes{source}  gauges from the RocksDB properties of the source's window store
  * dedup_streams_state{state}                        1 for the current KafkaStreams.State, 0 for the others
  * dedup_stream_thread_replacements_total            counter: stream threads replaced by the uncaught-exception handler
@@ -127,9 +129,22 @@ public final class DedupMetrics implements DedupObserver {
         });
     }
 
-    /** Metrics for every source of {@code config}, with their store names. */
+    /** Metrics for every source of {@code config}, with their store names, TTLs and observation windows. */
     public static DedupMetrics forConfig(MeterRegistry registry, DedupConfig config, int tenantCap) {
-        return new DedupMetrics(registry, storeNames(config), tenantCap);
+        DedupMetrics m = new DedupMetrics(registry, storeNames(config), tenantCap);
+        for (SourceConfig s : config.sources()) m.ttlLines(s);
+        return m;
+    }
+
+    /** The source's TTL and observation window as gauges, so dashboards and alerts compare retry delays with them. */
+    private void ttlLines(SourceConfig s) {
+        double ttl = s.ttlDuration().toMillis() / 1000.0;
+        double window = s.observationWindow().toMillis() / 1000.0;
+        Gauge.builder("dedup.ttl", () -> ttl).description("The source's TTL: retries later than this are not duplicates")
+                .baseUnit("seconds").tag("source", s.name()).strongReference(true).register(registry);
+        Gauge.builder("dedup.observation.window", () -> window)
+                .description("How long the source's store keeps a key (observation-factor × TTL): retries after the TTL and before this are late retries")
+                .baseUnit("seconds").tag("source", s.name()).strongReference(true).register(registry);
     }
 
     public static Map<String, String> storeNames(DedupConfig config) {
