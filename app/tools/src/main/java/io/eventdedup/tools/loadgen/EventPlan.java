@@ -37,6 +37,11 @@ final class EventPlan {
     /** Milliseconds after the first delivery that a payload-mismatch reuse of the key is due; -1 for none. */
     long mismatchOffset = -1;
 
+    /** Milliseconds after the first delivery that a late retry (same payload, past the TTL) is due; -1 for none. */
+    long lateRetryOffset = -1;
+    /** True when the first delivery was written under the older telemetry schema, before the schema upgrade. */
+    boolean firstUnderOlderSchema;
+
     static final long[] NO_RETRIES = new long[0];
 
     EventPlan(long seq, EventSource source, String tenant, String eventId, String idempotencyKey, boolean tenantHeader, String device,

@@ -41,6 +41,7 @@ final class EventPlanner {
         EventPlan p = identity(r, seq, source, true);
         planRetries(r, p);
         planKeyReuse(r, p);
+        planLateRetry(r, p);
         return p;
     }
 
@@ -99,6 +100,11 @@ final class EventPlanner {
         if (!p.fingerprintKeyed() && r.nextDouble() < profile.mismatchShare()) {
             p.mismatchOffset = 20 + r.nextLong(Math.max(500, retryHorizon));
         }
+    }
+
+    /** With the profile's share, one more retry of the same payload after the TTL: drawn last, so other draws stay as they were. */
+    private void planLateRetry(SplittableRandom r, EventPlan p) {
+        if (profile.lateRetryShare() > 0 && r.nextDouble() < profile.lateRetryShare()) p.lateRetryOffset = profile.lateRetryDelay().toMillis();
     }
 
     static String pad(int v, int digits) {

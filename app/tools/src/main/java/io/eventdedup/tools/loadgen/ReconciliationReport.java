@@ -21,7 +21,11 @@ import java.util.TreeSet;
  *   <li>nothing unexpected on the outputs: no record that is not a logical event of this run (undecodable, another run's, a
  *       payload-mismatch delivery, an unknown sequence number), and every output record carries the dedup headers;</li>
  *   <li>invalid records as expected, in total and by reason;</li>
- *   <li>the outcome split (unique, duplicate, mismatch) as the ledger expects.</li>
+ *   <li>the outcome split (unique, duplicate, mismatch) as the ledger expects;</li>
+ *   <li>late retries, when the run sent any: each forwarded again, once, marked {@code dedup.late-retry} (a late retry of an event
+ *       that had none, or one forwarded twice, fails the checks above);</li>
+ *   <li>a schema upgrade, when the run made one: no telemetry payload mismatch beyond the ledger's, so retries written under the
+ *       newer schema were duplicates of their first delivery under the older one.</li>
  * </ol>
  * Immutable.
  */
@@ -53,6 +57,7 @@ public final class ReconciliationReport {
     private final List<String> unexpectedSamples;
     private final long withoutDedupHeaders;
     private final long maxDuplicateDelayMs;
+    private final long lateRetriesForwarded;
     private final List<Check> checks;
 
     ReconciliationReport(LoadLedger ledger, boolean complete, Duration elapsed, long recordsRead, long ignored,
@@ -60,7 +65,7 @@ public final class ReconciliationReport {
                          Map<String, Long> invalidByReason, long duplicateEventsForwarded, long duplicateKeysForwarded,
                          List<String> duplicateSamples, long missing, List<EventId> missingSample, long unexpected,
                          Map<String, Long> unexpectedByCause, List<String> unexpectedSamples, long withoutDedupHeaders,
-                         long maxDuplicateDelayMs) {
+                         long maxDuplicateDelayMs, long lateRetriesForwarded) {
         this.ledger = ledger;
         this.complete = complete;
         this.elapsed = elapsed;
@@ -80,6 +85,7 @@ public final class ReconciliationReport {
         this.unexpectedSamples = List.copyOf(unexpectedSamples);
         this.withoutDedupHeaders = withoutDedupHeaders;
         this.maxDuplicateDelayMs = maxDuplicateDelayMs;
+        this.lateRetriesForwarded = lateRetriesForwarded;
         this.checks = List.copyOf(buildChecks());
     }
 
@@ -110,6 +116,18 @@ public final class ReconciliationReport {
                 && mismatch() == ledger.expectedMismatches();
         c.add(new Check("outcome split as expected", splitOk, String.format("unique %,d/%,d, duplicate %,d/%,d, mismatch %,d/%,d (actual/expected)",
                 unique(), ledger.expectedUnique(), duplicate(), ledger.expectedDuplicates(), mismatch(), ledger.expectedMismatches())));
+        if (ledger.expectedLateRetries() > 0) {
+            c.add(new Check("late retries forwarded again, marked", lateRetriesForwarded == ledger.expectedLateRetries(),
+                    String.format("%,d of %,d late retries (sent %s after their first delivery) on the outputs with dedup.late-retry",
+                            lateRetriesForwarded, ledger.expectedLateRetries(), ledger.profile().lateRetryDelay())));
+        }
+        if (ledger.schemaUpgraded()) {
+            long expected = ledger.expectedMismatches(EventSource.TELEMETRY);
+            c.add(new Check("retries across the schema upgrade are duplicates", mismatch(EventSource.TELEMETRY) == expected,
+                    String.format("%,d retries written under the newer telemetry schema of events first sent under the older one; "
+                            + "telemetry payload mismatches %,d/%,d (actual/expected)", ledger.retriesAcrossSchemaUpgrade(),
+                            mismatch(EventSource.TELEMETRY), expected)));
+        }
         return c;
     }
 
@@ -240,6 +258,11 @@ public final class ReconciliationReport {
         return withoutDedupHeaders;
     }
 
+    /** Output records marked {@code dedup.late-retry} for an event the ledger retried late (at most one each). */
+    public long lateRetriesForwarded() {
+        return lateRetriesForwarded;
+    }
+
     /** The longest {@code delay_ms} among the audit records read: how late the latest duplicate came. */
     public long maxDuplicateDelayMs() {
         return maxDuplicateDelayMs;
@@ -261,6 +284,7 @@ public final class ReconciliationReport {
         row(b, "in (records produced)", in(), unique() + duplicate() + mismatch() + invalid());
         row(b, "unique", ledger.expectedUnique(), unique());
         for (EventSource s : EventSource.values()) row(b, "  " + s.sourceName(), ledger.expectedUnique(s), unique(s));
+        if (ledger.expectedLateRetries() > 0) row(b, "  of which late retries", ledger.expectedLateRetries(), lateRetriesForwarded);
         row(b, "duplicate", ledger.expectedDuplicates(), duplicate());
         for (EventSource s : EventSource.values()) row(b, "  " + s.sourceName(), ledger.expectedDuplicates(s), duplicate(s));
         row(b, "payload mismatch", ledger.expectedMismatches(), mismatch());
