@@ -63,12 +63,15 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
         }
     }
 
-    /** The newest entry of the key (one per key is written; a store from before the observation window may hold an older one too). */
+    /**
+     * The newest entry of the key: one per key is written, but a store from before the observation window may still hold an older
+     * one. A forward scan: the stores' hash memtable (runtime/BoundedRocksDbMemory) serves prefix seeks forward only.
+     */
     private FirstSeen firstSeenWithinWindow(Bytes storeKey, long wall) {
-        try (WindowStoreIterator<byte[]> it = store.backwardFetch(storeKey, clock.lookBackFrom(wall), Long.MAX_VALUE)) {
-            if (!it.hasNext()) return null;
-            KeyValue<Long, byte[]> seen = it.next();
-            return new FirstSeen(seen.key, StoreEntry.decode(seen.value));
+        try (WindowStoreIterator<byte[]> it = store.fetch(storeKey, clock.lookBackFrom(wall), Long.MAX_VALUE)) {
+            KeyValue<Long, byte[]> seen = null;
+            while (it.hasNext()) seen = it.next();
+            return seen == null ? null : new FirstSeen(seen.key, StoreEntry.decode(seen.value));
         }
     }
 

@@ -336,7 +336,7 @@ public final class LoadLedger {
         b.append(String.format("  fingerprint-keyed telemetry events %,d, webhooks with Idempotency-Key %,d, events with X-Tenant-Id %,d, "
                 + "records without a Kafka key %,d%n", fingerprintKeyedEvents(), idempotencyHeaderEvents(), tenantHeaderEvents(), nullKeyRecords()));
         if (expectedLateRetries() > 0) b.append(String.format("  late retries %,d (after %s, expected forwarded again, marked)%n",
-                expectedLateRetries(), profile.lateRetryDelay()));
+                expectedLateRetries(), io.eventdedup.ttl.Durations.format(profile.lateRetryDelay())));
         if (schemaUpgraded) b.append(String.format("  telemetry schema upgraded halfway: %,d retries of earlier events under the newer schema%n",
                 retriesAcrossSchemaUpgrade()));
         b.append(String.format("  expected: unique %,d, duplicate %,d, mismatch %,d, invalid %,d %s",

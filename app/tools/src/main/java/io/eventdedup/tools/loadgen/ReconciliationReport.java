@@ -119,7 +119,7 @@ public final class ReconciliationReport {
         if (ledger.expectedLateRetries() > 0) {
             c.add(new Check("late retries forwarded again, marked", lateRetriesForwarded == ledger.expectedLateRetries(),
                     String.format("%,d of %,d late retries (sent %s after their first delivery) on the outputs with dedup.late-retry",
-                            lateRetriesForwarded, ledger.expectedLateRetries(), ledger.profile().lateRetryDelay())));
+                            lateRetriesForwarded, ledger.expectedLateRetries(), io.eventdedup.ttl.Durations.format(ledger.profile().lateRetryDelay()))));
         }
         if (ledger.schemaUpgraded()) {
             long expected = ledger.expectedMismatches(EventSource.TELEMETRY);

@@ -140,7 +140,7 @@ final class Tally {
         boolean markedLate = DedupHeaders.get(headers, DedupHeaders.LATE_RETRY) != null;
         if (dedupSource == null || tenant == null || key == null) {
             withoutDedupHeaders++;
-        } else if (!keys.add(keyHash(dedupSource, tenant, key)) && !markedLate) {
+        } else if (!markedLate && !keys.add(keyHash(dedupSource, tenant, key))) { // a late retry repeats its key: checked per event
             duplicateKeys++;
             sample(duplicateSamples, "key " + dedupSource + "|" + tenant + "|" + key + " at " + where);
         }
