@@ -15,8 +15,9 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 /**
  * The dedup check (docs/design.md §3–5): finds the key's first arrival within the observation window (factor × TTL) in the source's
  * window store and decides UNIQUE, DUPLICATE or PAYLOAD_MISMATCH when it is within the TTL; past the TTL, the same payload is a
- * <b>late retry</b> ({@link #decidePastTtl}) and anything else UNIQUE; or, when the stored first arrival is this very input record (topic, partition, offset), a
- * <b>reprocessing</b>: under at-least-once a record re-read after a crash is forwarded again, never audited as a duplicate of itself.
+ * <b>late retry</b> ({@link #decidePastTtl}) and anything else UNIQUE; or, when the stored first arrival is this very input record
+ * (topic, partition, offset), a <b>reprocessing</b>: under at-least-once a record re-read after a crash is forwarded again, never
+ * audited as a duplicate of itself.
  * Store write and forward happen in the same exactly-once transaction. Time follows {@link DedupClock}: the wall clock decides, the
  * record's timestamp is only what the written records carry. The records themselves are made by {@link DecisionRecords}.
  */
