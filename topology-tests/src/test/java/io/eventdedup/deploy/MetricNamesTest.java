@@ -51,6 +51,9 @@ class MetricNamesTest {
         assertThat(scrape.families).containsEntry("dedup_events_total", "counter")
                 .containsEntry("dedup_unique_latency_seconds", "histogram")
                 .containsEntry("dedup_duplicate_delay_seconds", "histogram")
+                .containsEntry("dedup_late_retry_delay_seconds", "histogram")
+                .containsEntry("dedup_late_retries_total", "counter")
+                .containsEntry("dedup_ttl_seconds", "gauge")
                 .containsEntry("dedup_store_keys", "gauge")
                 .containsEntry("dedup_streams_state", "gauge");
         assertThat(scrape.seriesNames).anyMatch(n -> n.startsWith("kafka_stream_thread_"))
@@ -87,7 +90,7 @@ class MetricNamesTest {
         assertThat(unknownNames(exprs)).as("alert-rule metrics missing from a real /metrics scrape").isEmpty();
         assertThat(namesIn(exprs)).as("metric names used by the rules").contains(
                 "dedup_events_total", "dedup_streams_state", "dedup_unique_latency_seconds_bucket", "dedup_store_keys",
-                "kafka_consumer_fetch_manager_records_lag_max");
+                "kafka_consumer_fetch_manager_records_lag_max", "dedup_late_retries_total");
     }
 
     @Test
@@ -219,6 +222,11 @@ class MetricNamesTest {
         assertThat(exprByTitle).hasEntrySatisfying("Top tenants by events (dashboard range)", e -> assertThat(e).contains("topk(").contains("tenant"));
         assertThat(exprByTitle).hasEntrySatisfying("Duplicate delay since first seen (heatmap)", e -> assertThat(e).contains("dedup_duplicate_delay_seconds_bucket"));
         assertThat(exprByTitle).hasEntrySatisfying("Duplicate delay quantiles by source", e -> assertThat(e).contains("histogram_quantile(0.99"));
+        assertThat(exprByTitle).hasEntrySatisfying("Retry delay p99.9 against the TTL", e -> assertThat(e)
+                .contains("histogram_quantile(0.999").contains("dedup_duplicate_delay_seconds_bucket").contains("dedup_late_retry_delay_seconds_bucket")
+                .contains("dedup_ttl_seconds").contains("dedup_observation_window_seconds"));
+        assertThat(exprByTitle).hasEntrySatisfying("Late retries by source (share of unique)",
+                e -> assertThat(e).contains("dedup_late_retries_total").contains("outcome=\"unique\""));
         assertThat(exprByTitle).hasEntrySatisfying("Unique event latency p50 / p99 (lag in time)",
                 e -> assertThat(e).contains("histogram_quantile(0.5, sum by (source, le) (rate(dedup_unique_latency_seconds_bucket")
                         .contains("histogram_quantile(0.99, sum by (source, le) (rate(dedup_unique_latency_seconds_bucket"));

@@ -99,6 +99,13 @@ public final class Settings {
     public static final Setting<SequenceKind> STALE_SEQUENCE_KIND = source("stale.sequence-kind", SettingType.oneOf(SequenceKind.class), "number",
             "How the sequence is read: number (a whole number: Avro int/long, JSON integer or digits) or timestamp (an ISO-8601 instant "
                     + "such as 2026-01-01T00:00:00.123Z). A value of the other kind is invalid (bad_sequence).");
+    public static final Setting<Double> OBSERVATION_FACTOR = source("observation-factor", DOUBLE, "2",
+            "The store keeps each key for factor × TTL, the observation window: a retry of the same payload after the TTL but inside "
+                    + "the window is a late retry (marked dedup.late-retry, counted, its delay observed), so the delays past the TTL are "
+                    + "measured. 1 turns late-retry detection off; the store grows with the factor.", atLeast(1.0));
+    public static final Setting<LateRetryPolicy> LATE_RETRY_POLICY = source("late-retry-policy", SettingType.oneOf(LateRetryPolicy.class),
+            "forward", "forward: a late retry is UNIQUE, as the TTL contract says (marked and counted); hold: it is held back as a "
+                    + "DUPLICATE (audited), i.e. the observation window acts as the TTL.");
     public static final Setting<Double> EXPECTED_UNIQUE_RATE = source("expected-unique-rate", DOUBLE, "1000",
             "Unique events per second, for the capacity estimate only.", atLeast(0.0));
 

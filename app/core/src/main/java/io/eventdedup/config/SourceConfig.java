@@ -25,11 +25,14 @@ import java.util.Optional;
  * @param maxKeyChars       longer idempotency keys or tenants are INVALID
  * @param expectedUniqueRate unique events per second, for the capacity estimate only
  * @param stale             the stale check by entity and sequence; empty for a source without one (its topology is unchanged)
+ * @param observationFactor the store keeps keys for this many TTLs (the observation window), so retries after the TTL are seen
+ * @param lateRetryPolicy   what a retry after the TTL but inside the observation window becomes
  */
 public record SourceConfig(String name, List<String> inputTopics, String outputTopic, PayloadFormat format,
                            List<KeyRule> keyRules, List<TenantRule> tenantRules, Optional<String> defaultTenant,
                            List<String> volatileFields, TtlFormula ttl, boolean producersKeyByDedupKey,
-                           int maxRecordBytes, int maxKeyChars, double expectedUniqueRate, Optional<StaleRule> stale) {
+                           int maxRecordBytes, int maxKeyChars, double expectedUniqueRate, Optional<StaleRule> stale,
+                           double observationFactor, LateRetryPolicy lateRetryPolicy) {
 
     /** On-disk bytes per stored key used for the capacity estimate; the benchmark measures the real figure. */
     public static final int ESTIMATED_BYTES_PER_ENTRY = 100;
@@ -43,10 +46,21 @@ public record SourceConfig(String name, List<String> inputTopics, String outputT
         Objects.requireNonNull(defaultTenant);
         Objects.requireNonNull(ttl);
         Objects.requireNonNull(stale);
+        Objects.requireNonNull(lateRetryPolicy);
+        if (!(observationFactor >= 1.0)) throw new IllegalArgumentException("observation factor must be at least 1, was " + observationFactor);
     }
 
     public Duration ttlDuration() {
         return ttl.ttl();
+    }
+
+    /**
+     * The observation window: how long the store keeps a key after its first arrival, factor × TTL (at least the TTL). A delivery
+     * inside the TTL decides as always; one after it but inside the window can be told apart as a late retry.
+     */
+    public Duration observationWindow() {
+        long ttlMs = ttlDuration().toMillis();
+        return Duration.ofMillis(Math.max(ttlMs, (long) Math.ceil(ttlMs * observationFactor)));
     }
 
     /** Name of the RocksDB window store. Renaming it forgets every key, so it derives from the source name only. */
@@ -75,14 +89,15 @@ public record SourceConfig(String name, List<String> inputTopics, String outputT
     }
 
     /**
-     * Kafka Streams' segment interval for a window store of this retention: max(retention / 2, 60 s).
-     * The store keeps at least TTL and at most TTL plus one segment.
+     * Kafka Streams' segment interval for a window store of this retention (the observation window): max(retention / 2, 60 s).
+     * The store keeps at least the window and at most the window plus one segment.
      */
     public Duration segmentInterval() {
-        return Duration.ofMillis(Math.max(ttlDuration().toMillis() / 2, 60_000L));
+        return Duration.ofMillis(Math.max(observationWindow().toMillis() / 2, 60_000L));
     }
 
+    /** What the store holds: keys are kept for the observation window, not just the TTL. */
     public CapacityEstimate capacity() {
-        return new CapacityEstimate(expectedUniqueRate, ttlDuration(), segmentInterval(), ESTIMATED_BYTES_PER_ENTRY);
+        return new CapacityEstimate(expectedUniqueRate, observationWindow(), segmentInterval(), ESTIMATED_BYTES_PER_ENTRY);
     }
 }

@@ -85,9 +85,11 @@ public final class SourcesParser {
         Integer maxKeyChars = r.get(MAX_KEY_CHARS, n);
         Double rate = r.get(EXPECTED_UNIQUE_RATE, n);
         Optional<StaleRule> stale = parseStaleRule(n, format);
+        Double observationFactor = r.get(OBSERVATION_FACTOR, n);
+        LateRetryPolicy lateRetryPolicy = r.get(LATE_RETRY_POLICY, n);
         if (problems.size() > before) return null;
         return new SourceConfig(n, inputTopics, output, format, keyRules, tenantRules, defaultTenant, volatileFields, ttl,
-                prekeyed, maxBytes, maxKeyChars, rate, stale);
+                prekeyed, maxBytes, maxKeyChars, rate, stale, observationFactor, lateRetryPolicy);
     }
 
     private void checkAvroFieldsAreTopLevel(String n, List<KeyRule> keyRules, List<TenantRule> tenantRules, List<String> volatileFields) {

@@ -29,9 +29,13 @@ import java.util.function.Supplier;
  * <pre>
  * dedup_events_total{source,tenant,outcome}         counter; outcome = unique|duplicate|payload_mismatch|invalid|stale
  * dedup_duplicate_delay_seconds{source}             histogram: how long after the first delivery a duplicate arrived (retry timing)
+ * dedup_late_retries_total{source}                  counter: retries of the same payload after the TTL, inside the observation window
+ * dedup_late_retry_delay_seconds{source}            histogram: how long after the first delivery a late retry arrived (same buckets)
  * dedup_unique_latency_seconds{source}              histogram: record timestamp to forward, for unique events
  * dedup_timestamps_clamped_total{source}            counter: timestamps too far ahead of the wall clock
  * dedup_releases_total{source,outcome}              counter: release commands; outcome = released|never_seen|expired|already_released|rejected
+ * dedup_ttl_seconds{source}, dedup_observation_window_seconds{source}  gauges: the configured TTL and factor × TTL, the lines
+ *                                                   the retry delays are drawn against
  * dedup_store_keys{source}, dedup_store_bytes{source}  gauges from the RocksDB properties of the source's window store
  * dedup_streams_state{state}                        1 for the current KafkaStreams.State, 0 for the others
  * dedup_stream_thread_replacements_total            counter: stream threads replaced by the uncaught-exception handler
@@ -63,14 +67,16 @@ public final class DedupMetrics implements DedupObserver {
     static final Set<String> BYTE_PROPERTIES = Set.of("total-sst-files-size", "cur-size-all-mem-tables");
 
     /**
-     * Retry timing: from a fast client retry (ms) to a webhook sender's multi-day horizon. Explicit buckets (rather than a
-     * percentile histogram) keep the series count fixed and the {@code le} values stable for dashboards; the expected-value
-     * bounds set on the timers only matter if a MeterFilter turns percentile histograms on.
+     * Retry timing, of duplicates and of late retries alike: from a fast client retry (ms) past a webhook sender's multi-day horizon
+     * to a month, so that late retries of a 72 h TTL with an observation factor of up to 10 still land in a finite bucket and both
+     * histograms add up bucket by bucket (as {@code event-dedup ttl --metrics} does). Explicit buckets (rather than a percentile
+     * histogram) keep the series count fixed and the {@code le} values stable for dashboards; the expected-value bounds set on
+     * the timers only matter if a MeterFilter turns percentile histograms on.
      */
-    static final Duration[] DUPLICATE_DELAY_BUCKETS = {
+    public static final Duration[] RETRY_DELAY_BUCKETS = {
             ms(1), ms(5), ms(10), ms(50), ms(100), ms(250), ms(500),
             sec(1), ms(2_500), sec(5), sec(10), sec(30), min(1), min(2), min(5), min(10), min(30),
-            hours(1), hours(2), hours(6), hours(12), days(1), days(2), days(3), days(5), days(7)};
+            hours(1), hours(2), hours(6), hours(12), days(1), days(2), days(3), days(5), days(7), days(10), days(14), days(30)};
 
     /** Processing latency of unique events: ms when keeping up, minutes when lagging. */
     static final Duration[] UNIQUE_LATENCY_BUCKETS = {
@@ -128,9 +134,22 @@ public final class DedupMetrics implements DedupObserver {
         });
     }
 
-    /** Metrics for every source of {@code config}, with their store names. */
+    /** Metrics for every source of {@code config}, with their store names, TTLs and observation windows. */
     public static DedupMetrics forConfig(MeterRegistry registry, DedupConfig config, int tenantCap) {
-        return new DedupMetrics(registry, storeNames(config), tenantCap);
+        DedupMetrics m = new DedupMetrics(registry, storeNames(config), tenantCap);
+        for (SourceConfig s : config.sources()) m.ttlLines(s);
+        return m;
+    }
+
+    /** The source's TTL and observation window as gauges, so dashboards and alerts compare retry delays with them. */
+    private void ttlLines(SourceConfig s) {
+        double ttl = s.ttlDuration().toMillis() / 1000.0;
+        double window = s.observationWindow().toMillis() / 1000.0;
+        Gauge.builder("dedup.ttl", () -> ttl).description("The source's TTL: retries later than this are not duplicates")
+                .baseUnit("seconds").tag("source", s.name()).strongReference(true).register(registry);
+        Gauge.builder("dedup.observation.window", () -> window)
+                .description("How long the source's store keeps a key (observation-factor × TTL): retries after the TTL and before this are late retries")
+                .baseUnit("seconds").tag("source", s.name()).strongReference(true).register(registry);
     }
 
     public static Map<String, String> storeNames(DedupConfig config) {
@@ -165,6 +184,13 @@ public final class DedupMetrics implements DedupObserver {
     @Override
     public void duplicateDelay(String source, long delayMs) {
         meters(source).duplicateDelay.record(Math.max(0, delayMs), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void lateRetry(String source, long delayMs) {
+        SourceMeters m = meters(source);
+        m.lateRetries.increment();
+        m.lateRetryDelay.record(Math.max(0, delayMs), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -218,19 +244,22 @@ public final class DedupMetrics implements DedupObserver {
         private volatile boolean full = tenantCap == 0;
         private final ConcurrentHashMap<String, Counter[]> countersByTenant = new ConcurrentHashMap<>();
         final Timer duplicateDelay;
+        final Counter lateRetries;
+        final Timer lateRetryDelay;
         final Timer uniqueLatency;
         final Counter clamped;
         final Counter[] releases = new Counter[RELEASE_OUTCOMES.length];
 
         SourceMeters(String source) {
             this.source = source;
-            this.duplicateDelay = Timer.builder("dedup.duplicate.delay")
-                    .description("Time from a key's first delivery to a duplicate of it: the senders' retry timing")
+            this.duplicateDelay = retryDelayTimer("dedup.duplicate.delay",
+                    "Time from a key's first delivery to a duplicate of it: the senders' retry timing");
+            this.lateRetries = Counter.builder("dedup.late.retries")
+                    .description("Retries of the same payload after the TTL but inside the observation window (forwarded as unique, or held)")
                     .tag("source", source)
-                    .serviceLevelObjectives(DUPLICATE_DELAY_BUCKETS)
-                    .minimumExpectedValue(DUPLICATE_DELAY_BUCKETS[0])
-                    .maximumExpectedValue(DUPLICATE_DELAY_BUCKETS[DUPLICATE_DELAY_BUCKETS.length - 1])
                     .register(registry);
+            this.lateRetryDelay = retryDelayTimer("dedup.late.retry.delay",
+                    "Time from a key's first delivery to a late retry of it (after the TTL, inside the observation window)");
             this.uniqueLatency = Timer.builder("dedup.unique.latency")
                     .description("Time from an input record's timestamp to forwarding it as a unique event")
                     .tag("source", source)
@@ -249,6 +278,16 @@ public final class DedupMetrics implements DedupObserver {
                         .tag("outcome", o.label())
                         .register(registry);
             }
+        }
+
+        private Timer retryDelayTimer(String name, String description) {
+            return Timer.builder(name)
+                    .description(description)
+                    .tag("source", source)
+                    .serviceLevelObjectives(RETRY_DELAY_BUCKETS)
+                    .minimumExpectedValue(RETRY_DELAY_BUCKETS[0])
+                    .maximumExpectedValue(RETRY_DELAY_BUCKETS[RETRY_DELAY_BUCKETS.length - 1])
+                    .register(registry);
         }
 
         Counter counter(String tenant, Outcome outcome) {

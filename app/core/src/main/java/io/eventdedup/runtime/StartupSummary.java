@@ -39,14 +39,21 @@ public final class StartupSummary {
         return sb.toString();
     }
 
-    /** The {@code ttl} command's text for one source: derivation, store retention bounds and capacity estimate. */
+    /** The {@code ttl} command's text for one source: derivation, observation window, store retention bounds and capacity estimate. */
     public static String ttlReport(SourceConfig s) {
         CapacityEstimate cap = s.capacity();
         return s.ttl().derivation(s.name()).explain()
-                + "  store " + s.storeName() + ": keeps each key at least " + Durations.format(s.ttlDuration()) + ", at most "
-                + Durations.format(s.ttlDuration().plus(s.segmentInterval())) + " (segments of " + Durations.format(s.segmentInterval())
+                + "  observation window " + Durations.format(s.observationWindow()) + " = " + trim(s.observationFactor()) + " × TTL: retries of "
+                + "the same payload after the TTL and inside it are late retries (policy " + s.lateRetryPolicy().name().toLowerCase(java.util.Locale.ROOT)
+                + ")\n"
+                + "  store " + s.storeName() + ": keeps each key at least " + Durations.format(s.observationWindow()) + ", at most "
+                + Durations.format(s.observationWindow().plus(s.segmentInterval())) + " (segments of " + Durations.format(s.segmentInterval())
                 + " are dropped whole)\n"
                 + cap.explain();
+    }
+
+    private static String trim(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
     private static String indent(String text) {

@@ -72,6 +72,12 @@ final class DecisionRecords {
                 e.originalKey(), e.originalValue(), in.headers(), wall);
     }
 
+    /** Marks a late retry's record (its output record, or its audit record when held) with its delay after the first delivery. */
+    static Record<byte[], Routed> markedLate(Record<byte[], Routed> r, long delayMs) {
+        DedupHeaders.add(r.headers(), DedupHeaders.LATE_RETRY, Long.toString(delayMs));
+        return r;
+    }
+
     static void markReplacedTimestamp(Headers h, Origin origin, long writtenTimestamp) {
         if (writtenTimestamp != origin.timestamp()) DedupHeaders.add(h, DedupHeaders.ORIGINAL_TIMESTAMP, Long.toString(origin.timestamp()));
     }

@@ -10,10 +10,12 @@ import io.eventdedup.config.SourceConfig;
  * <ol>
  *   <li><b>Arrival.</b> A record arrives when the dedup step processes it: the wall clock then ({@code wall}).</li>
  *   <li><b>Duplicate window.</b> A key is remembered from its first arrival for the TTL on the wall clock: a delivery arriving less
- *       than TTL after the first one ({@link #withinTtl}) is found, whatever either record's timestamp says. The store entry is
- *       put at the first arrival, and looked up from {@code wall - TTL + 1} ({@link #lookBackFrom}), so the store's retention (TTL)
- *       holds every entry that can still match. The TTL formula's k·L term is the allowance for processing delay between the first
- *       delivery and a retry.</li>
+ *       than TTL after the first one ({@link #withinTtl}) is found, whatever either record's timestamp says. The TTL formula's k·L
+ *       term is the allowance for processing delay between the first delivery and a retry.</li>
+ *   <li><b>Observation window.</b> The store keeps the key longer, for the observation window W = factor × TTL: the entry is put at
+ *       the first arrival and looked up from {@code wall - W + 1} ({@link #lookBackFrom}), so the store's retention (W) holds every
+ *       entry that can still be found. A delivery found but not within the TTL ({@link #withinTtl} false) is past the TTL: a late
+ *       retry when its payload is the same. With a factor of 1, W = TTL and nothing is ever past the TTL.</li>
  *   <li><b>Written timestamp.</b> A record's timestamp is kept when it lies in {@code [wall - TTL, wall + B]} ({@link #isPlausible}),
  *       B being the source's network buffer; otherwise the record is written with the wall clock ({@link #writtenTimestamp}) and the
  *       sender's original travels in {@code dedup.original-timestamp}. So no written record is refused by a broker's
@@ -28,15 +30,23 @@ import io.eventdedup.config.SourceConfig;
 public final class DedupClock {
     private final long ttlMs;
     private final long aheadMs;
+    private final long windowMs;
 
+    /** A clock whose observation window is the TTL itself (a factor of 1). */
     public DedupClock(long ttlMs, long aheadMs) {
+        this(ttlMs, aheadMs, ttlMs);
+    }
+
+    public DedupClock(long ttlMs, long aheadMs, long windowMs) {
         if (ttlMs <= 0 || aheadMs < 0) throw new IllegalArgumentException("TTL must be positive and B not negative");
+        if (windowMs < ttlMs) throw new IllegalArgumentException("the observation window must be at least the TTL");
         this.ttlMs = ttlMs;
         this.aheadMs = aheadMs;
+        this.windowMs = windowMs;
     }
 
     public static DedupClock of(SourceConfig source) {
-        return new DedupClock(source.ttlDuration().toMillis(), source.ttl().networkBuffer().toMillis());
+        return new DedupClock(source.ttlDuration().toMillis(), source.ttl().networkBuffer().toMillis(), source.observationWindow().toMillis());
     }
 
     /** True when the timestamp is at most TTL behind and at most B ahead of the wall clock. */
@@ -54,9 +64,9 @@ public final class DedupClock {
         return timestamp < 0 || timestamp - wall > aheadMs ? wall : timestamp;
     }
 
-    /** The earliest first arrival that a record arriving at {@code wall} can still be a duplicate of. */
+    /** The earliest first arrival that a record arriving at {@code wall} can still find: the start of the observation window. */
     public long lookBackFrom(long wall) {
-        return wall - ttlMs + 1;
+        return wall - windowMs + 1;
     }
 
     /** True when a delivery arriving at {@code wall} is within the TTL of a first arrival at {@code firstArrival}. */

@@ -35,6 +35,12 @@ public final class DedupHeaders {
      */
     public static final String FOLLOWS_RELEASE = "dedup.follows-release";
 
+    /**
+     * On a late retry (the same payload as the key's first delivery, after the TTL but inside the observation window): how long after
+     * the first delivery it arrived, in ms. On the output record under the forward policy, on the audit record under hold.
+     */
+    public static final String LATE_RETRY = "dedup.late-retry";
+
     private DedupHeaders() {}
 
     public static void stripOurs(Headers headers) {

@@ -12,6 +12,12 @@ public interface DedupObserver {
     /** A duplicate arrived {@code delayMs} after the key was first seen: the sender's retry timing. */
     default void duplicateDelay(String source, long delayMs) {}
 
+    /**
+     * A late retry arrived {@code delayMs} after the key was first seen: the same payload, after the TTL but inside the observation
+     * window. Reported under either policy, in addition to its outcome (UNIQUE when forwarded, DUPLICATE when held).
+     */
+    default void lateRetry(String source, long delayMs) {}
+
     /** A unique event was forwarded {@code latencyMs} after its input record's timestamp. */
     default void uniqueLatency(String source, long latencyMs) {}
 

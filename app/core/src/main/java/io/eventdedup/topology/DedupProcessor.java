@@ -1,6 +1,7 @@
 package io.eventdedup.topology;
 
 import io.eventdedup.config.DedupConfig;
+import io.eventdedup.config.LateRetryPolicy;
 import io.eventdedup.config.SourceConfig;
 import io.eventdedup.limits.WriteBudget;
 import org.apache.kafka.common.utils.Bytes;
@@ -12,9 +13,11 @@ import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * The dedup check (docs/design.md §3–5): finds the key's first arrival within the TTL in the source's window store and decides UNIQUE,
- * DUPLICATE or PAYLOAD_MISMATCH — or, when the stored first arrival is this very input record (topic, partition, offset), a
- * <b>reprocessing</b>: under at-least-once a record re-read after a crash is forwarded again, never audited as a duplicate of itself.
+ * The dedup check (docs/design.md §3–5): finds the key's first arrival within the observation window (factor × TTL) in the source's
+ * window store and decides UNIQUE, DUPLICATE or PAYLOAD_MISMATCH when it is within the TTL; past the TTL, the same payload is a
+ * <b>late retry</b> ({@link #decidePastTtl}) and anything else UNIQUE; or, when the stored first arrival is this very input record
+ * (topic, partition, offset), a <b>reprocessing</b>: under at-least-once a record re-read after a crash is forwarded again, never
+ * audited as a duplicate of itself.
  * Store write and forward happen in the same exactly-once transaction. Time follows {@link DedupClock}: the wall clock decides, the
  * record's timestamp is only what the written records carry. The records themselves are made by {@link DecisionRecords}.
  * Release commands reach the same task by the same path and are decided by {@link ReleaseStep}; the next delivery of a released key
@@ -41,10 +44,10 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
         super.init(context);
         store = context.getStateStore(source.storeName());
         records = new DecisionRecords(source, config, new DeadLetters(config.deadLetterTopic(), WriteBudget.largestWritten(config.sources())));
-        releases = new ReleaseStep(store, this::firstSeenWithinTtl, clock, new ReleaseRecords(config), observer);
+        releases = new ReleaseStep(store, this::firstSeenWithinWindow, clock, new ReleaseRecords(config), observer);
     }
 
-    /** The first arrival of a key within the TTL: when it was, and what the store keeps about it. */
+    /** The first arrival of a key within the observation window: when it was, and what the store keeps about it. */
     record FirstSeen(long arrival, StoreEntry entry) {}
 
     @Override
@@ -54,7 +57,7 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
             context().forward(releases.decide(record, wall));
             return;
         }
-        FirstSeen first = firstSeenWithinTtl(record.key(), wall);
+        FirstSeen first = firstSeenWithinWindow(record.key(), wall);
         if (first == null) {
             remember(record, wall);
             forwardUnique(record, wall);
@@ -62,6 +65,8 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
             forwardAfterRelease(record, first, wall);
         } else if (isReprocessing(first, record.value())) {
             forwardAgain(record, wall);
+        } else if (!clock.withinTtl(first.arrival(), wall)) {
+            decidePastTtl(record, first, wall);
         } else if (isDuplicate(first, record.value())) {
             forwardDuplicate(record, first, countDelivery(record.key(), first), wall);
         } else {
@@ -69,12 +74,38 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
         }
     }
 
-    private FirstSeen firstSeenWithinTtl(Bytes storeKey, long wall) {
+    /**
+     * The newest entry of the key: one per key is written, but a store from before the observation window may still hold an older
+     * one. A forward scan: the stores' hash memtable (runtime/BoundedRocksDbMemory) serves prefix seeks forward only.
+     */
+    private FirstSeen firstSeenWithinWindow(Bytes storeKey, long wall) {
         try (WindowStoreIterator<byte[]> it = store.fetch(storeKey, clock.lookBackFrom(wall), Long.MAX_VALUE)) {
-            if (!it.hasNext()) return null;
-            KeyValue<Long, byte[]> seen = it.next();
-            return new FirstSeen(seen.key, StoreEntry.decode(seen.value));
+            KeyValue<Long, byte[]> seen = null;
+            while (it.hasNext()) seen = it.next();
+            return seen == null ? null : new FirstSeen(seen.key, StoreEntry.decode(seen.value));
         }
+    }
+
+    /**
+     * Past the TTL, inside the observation window. The same payload as the first delivery is a late retry: under {@code forward} it
+     * is UNIQUE (the TTL contract), marked and counted, and becomes the key's new first arrival; under {@code hold} it is a DUPLICATE.
+     * A different payload, or a key released since, is plainly UNIQUE and also replaces the entry (one entry per key).
+     */
+    private void decidePastTtl(Record<Bytes, Envelope> record, FirstSeen first, long wall) {
+        if (!isLateRetry(first, record.value())) {
+            replace(record, first, wall);
+            forwardUnique(record, wall);
+        } else if (source.lateRetryPolicy() == LateRetryPolicy.HOLD) {
+            holdLateRetry(record, first, wall);
+        } else {
+            replace(record, first, wall);
+            forwardLateRetry(record, first, wall);
+        }
+    }
+
+    /** Only a retry of the same payload of a key still held is a late retry. */
+    private boolean isLateRetry(FirstSeen first, Envelope e) {
+        return !first.entry().released() && isDuplicate(first, e);
     }
 
     /** The stored first arrival is this input record: it was processed before and is read again (at-least-once, after a crash). */
@@ -93,6 +124,12 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
         Envelope e = record.value();
         store.put(record.key(), StoreEntry.first(e.key().fingerprint(), records.topicIndex(e.origin().topic()), e.origin().partition(),
                 e.origin().offset()).encode(), wall);
+    }
+
+    /** Removes the old first arrival and stores this delivery as the key's first arrival: one entry per key. */
+    private void replace(Record<Bytes, Envelope> record, FirstSeen old, long wall) {
+        store.put(record.key(), null, old.arrival());
+        remember(record, wall);
     }
 
     private StoreEntry countDelivery(Bytes storeKey, FirstSeen first) {
@@ -120,11 +157,25 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
      * released entry's place, so one key has one entry and its TTL starts again.
      */
     private void forwardAfterRelease(Record<Bytes, Envelope> record, FirstSeen released, long wall) {
-        store.put(record.key(), null, released.arrival());
-        remember(record, wall);
+        replace(record, released, wall);
         Record<byte[], Routed> out = unique(record, wall);
         DedupHeaders.add(out.headers(), DedupHeaders.FOLLOWS_RELEASE, Long.toString(released.arrival()));
         context().forward(out);
+    }
+
+    private void forwardLateRetry(Record<Bytes, Envelope> record, FirstSeen first, long wall) {
+        long delay = clock.delay(first.arrival(), wall);
+        observer.lateRetry(source.name(), delay);
+        context().forward(DecisionRecords.markedLate(unique(record, wall), delay));
+    }
+
+    /** The hold policy: a late retry is audited as a DUPLICATE of the first delivery, which keeps its arrival. */
+    private void holdLateRetry(Record<Bytes, Envelope> record, FirstSeen first, long wall) {
+        StoreEntry updated = countDelivery(record.key(), first);
+        long delay = clock.delay(first.arrival(), wall);
+        observer.outcome(source.name(), record.value().key().tenant(), Outcome.DUPLICATE);
+        observer.lateRetry(source.name(), delay);
+        context().forward(DecisionRecords.markedLate(records.duplicate(record, first.arrival(), updated, delay, wall), delay));
     }
 
     /** A reprocessing is forwarded as the unique event it was, and counted as UNIQUE again: the ledger counts deliveries read. */

@@ -18,6 +18,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
 import org.apache.kafka.streams.state.WindowStore;
 
 import java.time.Duration;
@@ -165,12 +166,19 @@ public final class DedupTopology {
         }
     }
 
+    /**
+     * The source's window store, kept for the observation window (factor × TTL, {@link SourceConfig#observationWindow()}) so that
+     * retries after the TTL are still found; its changelog's retention follows (Kafka Streams sets it to the store's retention plus
+     * {@code windowstore.changelog.additional.retention.ms}).
+     */
     static StoreBuilder<WindowStore<Bytes, byte[]>> storeFor(SourceConfig source) {
-        return Stores.windowStoreBuilder(
-                        Stores.persistentWindowStore(source.storeName(), source.ttlDuration(), WINDOW_SIZE, false),
-                        Serdes.Bytes(), Serdes.ByteArray())
+        return Stores.windowStoreBuilder(storeSupplierFor(source), Serdes.Bytes(), Serdes.ByteArray())
                 // Nearly every key is written once and read only on a retry, so a record cache would hold copies that are seldom
                 // read again; RocksDB's own block cache (bounded by the memory budget) serves the recent keys.
                 .withCachingDisabled();
+    }
+
+    static WindowBytesStoreSupplier storeSupplierFor(SourceConfig source) {
+        return Stores.persistentWindowStore(source.storeName(), source.observationWindow(), WINDOW_SIZE, false);
     }
 }

@@ -15,23 +15,25 @@ import java.util.function.BiFunction;
  */
 final class ReleaseStep {
     private final WindowStore<Bytes, byte[]> store;
-    private final BiFunction<Bytes, Long, DedupProcessor.FirstSeen> firstSeenWithinTtl;
+    private final BiFunction<Bytes, Long, DedupProcessor.FirstSeen> firstSeenWithinWindow;
     private final DedupClock clock;
     private final ReleaseRecords records;
     private final DedupObserver observer;
 
-    ReleaseStep(WindowStore<Bytes, byte[]> store, BiFunction<Bytes, Long, DedupProcessor.FirstSeen> firstSeenWithinTtl, DedupClock clock,
+    ReleaseStep(WindowStore<Bytes, byte[]> store, BiFunction<Bytes, Long, DedupProcessor.FirstSeen> firstSeenWithinWindow, DedupClock clock,
                 ReleaseRecords records, DedupObserver observer) {
         this.store = store;
-        this.firstSeenWithinTtl = firstSeenWithinTtl;
+        this.firstSeenWithinWindow = firstSeenWithinWindow;
         this.clock = clock;
         this.records = records;
         this.observer = observer;
     }
 
     Record<byte[], Routed> decide(Record<Bytes, Envelope> command, long wall) {
-        DedupProcessor.FirstSeen held = firstSeenWithinTtl.apply(command.key(), wall);
-        DedupProcessor.FirstSeen seen = held != null ? held : seenBeforeTtl(command.key(), wall);
+        DedupProcessor.FirstSeen newest = firstSeenWithinWindow.apply(command.key(), wall);
+        // Held means within the TTL; an entry past it (in the observation window, or not yet dropped with its segment) has expired.
+        DedupProcessor.FirstSeen held = newest != null && clock.withinTtl(newest.arrival(), wall) ? newest : null;
+        DedupProcessor.FirstSeen seen = newest != null ? newest : seenBeforeWindow(command.key(), wall);
         ReleaseOutcome outcome = outcome(held, seen);
         if (outcome == ReleaseOutcome.RELEASED) store.put(command.key(), held.entry().asReleased().encode(), held.arrival());
         observer.release(command.value().release().source(), outcome);
@@ -43,8 +45,8 @@ final class ReleaseStep {
         return seen != null ? ReleaseOutcome.EXPIRED : ReleaseOutcome.NEVER_SEEN;
     }
 
-    /** An entry older than the TTL that the store still keeps (its segment not yet dropped): the key was seen, and has expired. */
-    private DedupProcessor.FirstSeen seenBeforeTtl(Bytes storeKey, long wall) {
+    /** An entry older than the observation window that the store still keeps (its segment not yet dropped): seen, and expired. */
+    private DedupProcessor.FirstSeen seenBeforeWindow(Bytes storeKey, long wall) {
         long before = clock.lookBackFrom(wall) - 1;
         if (before < 0) return null;
         try (WindowStoreIterator<byte[]> it = store.fetch(storeKey, 0, before)) {

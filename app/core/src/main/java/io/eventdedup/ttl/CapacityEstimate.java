@@ -4,17 +4,18 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * What a source's store will hold at steady state: keys ≈ unique events/s × (TTL + one segment), bytes ≈ keys × bytes per entry.
- * The store drops expired keys a whole segment at a time, so it keeps between TTL and TTL + segment interval of keys.
+ * What a source's store will hold at steady state: keys ≈ unique events/s × (retention + one segment), bytes ≈ keys × bytes per
+ * entry. The retention is the observation window, factor × TTL (a store keeps its keys past the TTL to see late retries). The
+ * store drops expired keys a whole segment at a time, so it keeps between retention and retention + segment interval of keys.
  */
-public record CapacityEstimate(double uniqueEventsPerSecond, Duration ttl, Duration segmentInterval, int bytesPerEntry) {
+public record CapacityEstimate(double uniqueEventsPerSecond, Duration retention, Duration segmentInterval, int bytesPerEntry) {
 
-    public long keysAtTtl() {
-        return (long) Math.ceil(uniqueEventsPerSecond * ttl.toMillis() / 1000.0);
+    public long keysAtRetention() {
+        return (long) Math.ceil(uniqueEventsPerSecond * retention.toMillis() / 1000.0);
     }
 
     public long keysAtMost() {
-        return (long) Math.ceil(uniqueEventsPerSecond * (ttl.toMillis() + segmentInterval.toMillis()) / 1000.0);
+        return (long) Math.ceil(uniqueEventsPerSecond * (retention.toMillis() + segmentInterval.toMillis()) / 1000.0);
     }
 
     public long bytesAtMost() {
@@ -23,9 +24,9 @@ public record CapacityEstimate(double uniqueEventsPerSecond, Duration ttl, Durat
 
     public String explain() {
         return String.format(Locale.ROOT,
-                "  capacity at %s unique events/s: %,d keys at TTL, up to %,d keys with one %s segment not yet dropped;"
+                "  capacity at %s unique events/s: %,d keys kept for %s, up to %,d keys with one %s segment not yet dropped;"
                         + " ≈ %s on disk at %d B/entry (all partitions together)%n",
-                trim(uniqueEventsPerSecond), keysAtTtl(), keysAtMost(), Durations.format(segmentInterval), bytes(bytesAtMost()), bytesPerEntry);
+                trim(uniqueEventsPerSecond), keysAtRetention(), Durations.format(retention), keysAtMost(), Durations.format(segmentInterval), bytes(bytesAtMost()), bytesPerEntry);
     }
 
     private static String trim(double d) {

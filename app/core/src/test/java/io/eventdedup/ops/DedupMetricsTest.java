@@ -157,6 +157,26 @@ class DedupMetricsTest {
     }
 
     @Test
+    void aLateRetryIsCountedAndItsDelayObservedInBucketsReachingPastTheTtl() {
+        DedupMetrics m = new DedupMetrics(registry, STORES, 100);
+        m.lateRetry("hooks", TimeUnit.DAYS.toMillis(4));                // a 72 h webhook TTL missed by a day
+        m.lateRetry("hooks", TimeUnit.DAYS.toMillis(12));
+
+        String scrape = registry.scrape();
+        assertThat(scrape.lines()).contains(
+                "dedup_late_retries_total{source=\"hooks\"} 2.0",
+                "dedup_late_retries_total{source=\"telemetry\"} 0.0",
+                "# TYPE dedup_late_retry_delay_seconds histogram",
+                "dedup_late_retry_delay_seconds_bucket{source=\"hooks\",le=\"259200.0\"} 0",
+                "dedup_late_retry_delay_seconds_bucket{source=\"hooks\",le=\"432000.0\"} 1",
+                "dedup_late_retry_delay_seconds_bucket{source=\"hooks\",le=\"1209600.0\"} 2",
+                "dedup_late_retry_delay_seconds_bucket{source=\"hooks\",le=\"2592000.0\"} 2",
+                "dedup_late_retry_delay_seconds_count{source=\"hooks\"} 2");
+        assertThat(scrape.lines().filter(l -> l.startsWith("dedup_late_retry_delay_seconds_bucket{source=\"hooks\"")))
+                .hasSize(DedupMetrics.RETRY_DELAY_BUCKETS.length + 1);
+    }
+
+    @Test
     void durationHistogramsExposeBucketsFromMillisecondsToDays() {
         DedupMetrics m = new DedupMetrics(registry, STORES, 100);
         m.duplicateDelay("hooks", 3);                                   // a client's immediate retry
@@ -183,7 +203,7 @@ class DedupMetricsTest {
         // Configured sources have their histograms before any event, so dashboards show them from the start.
         assertThat(scrape.lines()).contains("dedup_duplicate_delay_seconds_count{source=\"telemetry\"} 0");
         assertThat(scrape.lines().filter(l -> l.startsWith("dedup_duplicate_delay_seconds_bucket{source=\"hooks\"")))
-                .hasSize(DedupMetrics.DUPLICATE_DELAY_BUCKETS.length + 1);
+                .hasSize(DedupMetrics.RETRY_DELAY_BUCKETS.length + 1);
     }
 
     @Test

@@ -38,6 +38,7 @@ class DedupTopologyMetricsScrapeTest {
     Path stateDir;
 
     private PrometheusMeterRegistry registry;
+    private DedupConfig config;
     private TopologyTestDriver driver;
     private OpsHttpServer http;
 
@@ -45,7 +46,7 @@ class DedupTopologyMetricsScrapeTest {
     void setUp() throws Exception {
         MockSchemaRegistry.drop(SCOPE);
         MockSchemaRegistry schemas = MockSchemaRegistry.forScope(SCOPE);
-        DedupConfig config = HooksConfig.create(schemas);
+        config = HooksConfig.create(schemas);
 
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         DedupMetrics metrics = DedupMetrics.forConfig(registry, config, DedupMetrics.DEFAULT_TENANT_CAP);
@@ -121,6 +122,24 @@ class DedupTopologyMetricsScrapeTest {
         // store; the exact summing is proven against a fake metrics map in DedupMetricsTest.
         assertThat(value(scrape, "dedup_store_keys{source=\"hooks\"}")).isGreaterThanOrEqualTo(4.0);
         assertThat(value(scrape, "dedup_store_bytes{source=\"hooks\"}")).isPositive();
+    }
+
+    @Test
+    void aLateRetryIsCountedWithItsDelayNextToTheTtlAndWindowLines() {
+        long ttl = config.sources().get(0).ttlDuration().toMillis();
+        TestInputTopic<byte[], byte[]> in = driver.createInputTopic("in", new ByteArraySerializer(), new ByteArraySerializer());
+        in.pipeInput(null, json("{\"id\":\"a\",\"tenant\":\"t1\"}"), T0);
+        driver.advanceWallClockTime(Duration.ofMillis(ttl + 30_000));
+        in.pipeInput(null, json("{\"id\":\"a\",\"tenant\":\"t1\"}"), T0.plusMillis(ttl + 30_000));
+
+        String scrape = Http.get(http.port(), "/metrics").body();
+        assertThat(value(scrape, "dedup_late_retries_total{source=\"hooks\"}")).isEqualTo(1.0);
+        assertThat(value(scrape, "dedup_late_retry_delay_seconds_count{source=\"hooks\"}")).isEqualTo(1.0);
+        assertThat(value(scrape, "dedup_late_retry_delay_seconds_sum{source=\"hooks\"}")).isEqualTo((ttl + 30_000) / 1000.0);
+        assertThat(value(scrape, "dedup_duplicate_delay_seconds_count{source=\"hooks\"}")).isZero();
+        assertThat(value(scrape, "dedup_ttl_seconds{source=\"hooks\"}")).isEqualTo(ttl / 1000.0);
+        assertThat(value(scrape, "dedup_observation_window_seconds{source=\"hooks\"}")).isEqualTo(2 * ttl / 1000.0);
+        assertThat(value(scrape, "dedup_events_total{outcome=\"unique\",source=\"hooks\",tenant=\"t1\"}")).isEqualTo(2.0);
     }
 
     private static byte[] json(String s) {

@@ -104,6 +104,39 @@ class DedupProcessorTest {
     }
 
     @Test
+    void aLateRetryReplacesTheOldEntrySoTheStoreKeepsOneEntryPerKey() {
+        processor.process(delivery(0, 1, T0));
+        context.setCurrentSystemTimeMs(T0 + ttl + 10);
+        processor.process(delivery(1, 1, T0 + ttl + 10));
+        assertThat(forwarded()).extracting(r -> DedupHeaders.get(r.headers(), DedupHeaders.LATE_RETRY)).containsExactly(null, Long.toString(ttl + 10));
+        try (var it = store.fetch(Bytes.wrap(new byte[16]), 0, Long.MAX_VALUE)) {
+            var only = it.next();
+            assertThat(only.key).isEqualTo(T0 + ttl + 10);
+            assertThat(StoreEntry.decode(only.value).offset()).isEqualTo(1L);
+            assertThat(it.hasNext()).isFalse();
+        }
+    }
+
+    @Test
+    void aReleasedKeyPastTheTtlIsPlainUniqueNotALateRetry() {
+        store.put(Bytes.wrap(new byte[16]), StoreEntry.first(fingerprint(1), 0, 0, 0).asReleased().encode(), T0);
+        context.setCurrentSystemTimeMs(T0 + ttl + 10);
+        processor.process(delivery(1, 1, T0 + ttl + 10));
+        assertThat(forwarded()).singleElement().satisfies(r -> {
+            assertThat(r.value().topic()).isEqualTo("out");
+            assertThat(DedupHeaders.get(r.headers(), DedupHeaders.LATE_RETRY)).isNull();
+        });
+    }
+
+    @Test
+    void theSameInputRecordReadAgainPastTheTtlIsStillAReprocessingNotALateRetry() {
+        processor.process(delivery(7, 1, T0));
+        context.setCurrentSystemTimeMs(T0 + ttl + 1_000);
+        processor.process(delivery(7, 1, T0));
+        assertThat(forwarded()).extracting(r -> DedupHeaders.get(r.headers(), DedupHeaders.LATE_RETRY)).containsExactly(null, null);
+    }
+
+    @Test
     void theSameInputRecordReadAgainIsAReprocessingForwardedAgainNotAudited() {
         processor.process(delivery(7, 1, T0));
         context.setCurrentSystemTimeMs(T0 + 1_000);

@@ -80,9 +80,9 @@ class TtlFormulaTest {
     @Test
     void capacityEstimateIsRateTimesTtlPlusOneSegment() {
         CapacityEstimate c = new CapacityEstimate(1000, Duration.ofSeconds(100), Duration.ofSeconds(60), 100);
-        assertThat(c.keysAtTtl()).isEqualTo(100_000);
+        assertThat(c.keysAtRetention()).isEqualTo(100_000);
         assertThat(c.keysAtMost()).isEqualTo(160_000);
         assertThat(c.bytesAtMost()).isEqualTo(16_000_000);
-        assertThat(c.explain()).contains("100,000 keys at TTL").contains("160,000 keys").contains("15.3 MiB");
+        assertThat(c.explain()).contains("100,000 keys kept for 1m 40s").contains("160,000 keys").contains("15.3 MiB");
     }
 }

@@ -387,20 +387,21 @@ public final class Bench {
 
     private BenchReport.Throughput runPlumbing(Admin admin, AppConfig config, AppConfig dedupConfig, Topics topics, long records) throws Exception {
         Properties props = StreamsProperties.build(config);
-        java.time.Duration telemetryTtl = ttlOf(dedupConfig, "telemetry");
-        java.time.Duration webhooksTtl = ttlOf(dedupConfig, "webhooks");
+        java.time.Duration telemetryRetention = retentionOf(dedupConfig, "telemetry");
+        java.time.Duration webhooksRetention = retentionOf(dedupConfig, "webhooks");
         List<PlumbingTopology.Route> routes = List.of(
-                new PlumbingTopology.Route(topics.telemetryIn(), topics.plumbingTelemetry(), telemetryTtl),
-                new PlumbingTopology.Route(topics.webhooksIn(), topics.plumbingWebhooks(), webhooksTtl));
+                new PlumbingTopology.Route(topics.telemetryIn(), topics.plumbingTelemetry(), telemetryRetention),
+                new PlumbingTopology.Route(topics.webhooksIn(), topics.plumbingWebhooks(), webhooksRetention));
         List<String> repartitions = List.of(repartitionTopic(config, PlumbingTopology.repartitionName(0)),
                 repartitionTopic(config, PlumbingTopology.repartitionName(1)));
         say("plumbing: the same input through event-dedup's reads and writes (repartition, changelogged window store, output), no logic...");
         return runStreams("plumbing", PlumbingTopology.build(routes, props), props, admin, config, topics, repartitions, records);
     }
 
-    private static java.time.Duration ttlOf(AppConfig config, String source) {
+    /** The retention of the source's dedup store: its observation window (observation-factor × TTL). */
+    private static java.time.Duration retentionOf(AppConfig config, String source) {
         return config.sources().stream().filter(s -> s.name().equals(source)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("the bench configuration has no source " + source)).ttlDuration();
+                .orElseThrow(() -> new IllegalStateException("the bench configuration has no source " + source)).observationWindow();
     }
 
     private BenchReport.Throughput runStreams(String phase, org.apache.kafka.streams.Topology topology, Properties props, Admin admin,

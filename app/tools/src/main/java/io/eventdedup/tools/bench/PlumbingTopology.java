@@ -37,7 +37,7 @@ final class PlumbingTopology {
         return "plumbing-" + i + "-by-key";
     }
 
-    /** One copy: input topic, output topic, and the retention of its store (the TTL of the source that reads the input). */
+    /** One copy: input topic, output topic, and the retention of its store (the observation window of the source that reads the input). */
     record Route(String input, String output, Duration retention) {}
 
     static Topology build(List<Route> routes, Properties props) {

@@ -9,6 +9,7 @@ import io.eventdedup.tools.loadgen.LoadLedger;
 import io.eventdedup.tools.loadgen.LoadProfile;
 import io.eventdedup.tools.loadgen.Reconciler;
 import io.eventdedup.tools.loadgen.ReconciliationReport;
+import io.eventdedup.tools.loadgen.ShortTtls;
 import io.eventdedup.registry.MockSchemaRegistry;
 import io.eventdedup.runtime.DedupApplication;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -67,6 +68,15 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--reconcile-timeout", description = "How long the reconciliation may wait for the last records (default: ${DEFAULT-VALUE}).")
     Duration reconcileTimeout = Duration.ofSeconds(60);
 
+    @Option(names = "--late-retry-share", description = "Share of events retried once more past the TTL, e.g. 0.01 (the demo's TTLs are "
+            + "seconds long: io.eventdedup.tools.loadgen.ShortTtls); each must be forwarded again, marked dedup.late-retry. Adds about a "
+            + "minute, and needs the gate's lag to stay within the TTL's k·L of 20 s (default: ${DEFAULT-VALUE}).")
+    double lateRetryShare = 0;
+
+    @Option(names = "--schema-upgrade", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Telemetry producers move to a newer compatible schema halfway; retries across it must be duplicates (default: ${DEFAULT-VALUE}).")
+    boolean schemaUpgrade = true;
+
     @Option(names = "--kafka-metrics-all", hidden = true, description = "metrics.kafka.all=true: export all Kafka metrics (for comparing scrapes).")
     boolean kafkaMetricsAll;
 
@@ -94,8 +104,6 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ToolLogs.quiet(Level.ERROR, Level.WARN);
-        LoadProfile profile = LoadProfile.defaults().toBuilder().events(events).ratePerSecond(rate).duplicateRatio(duplicateRatio)
-                .tenants(tenants).staleShare(staleShare).seed(seed).build();
         Path stateDir = Files.createTempDirectory("event-dedup-demo");
         String scope = "demo-" + ProcessHandle.current().pid();
         System.out.println("event-dedup demo: starting a Kafka broker in this process...");
@@ -113,7 +121,12 @@ final class DemoCommand implements Callable<Integer> {
             // Last write wins per webhook object: an older version delivered late is STALE (docs/operating.md, "Stale events").
             conf.put("source.webhooks.stale.entity-field", "object_id");
             conf.put("source.webhooks.stale.sequence-field", "object_version");
+            conf.putAll(ShortTtls.entries()); // late retries within seconds, not days
             AppConfig config = ConfigLoader.load(conf);
+            LoadProfile profile = LoadProfile.defaults().toBuilder().events(events).ratePerSecond(rate).duplicateRatio(duplicateRatio)
+                    .tenants(tenants).staleShare(staleShare).seed(seed).lateRetryShare(lateRetryShare)
+                    .lateRetryDelay(lateRetryShare > 0 ? ShortTtls.lateRetryDelay(config.sources()) : Duration.ZERO)
+                    .schemaUpgrade(schemaUpgrade).build();
             MockSchemaRegistry registry = MockSchemaRegistry.forScope(scope);
 
             try (DedupApplication app = DedupApplication.start(config)) {

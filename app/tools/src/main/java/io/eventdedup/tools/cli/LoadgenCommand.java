@@ -105,6 +105,19 @@ public final class LoadgenCommand implements java.util.concurrent.Callable<Integ
             description = "Malformed records per event (default: ${DEFAULT-VALUE}).")
     double malformedShare;
 
+    @Option(names = "--late-retry-share", defaultValue = "0", paramLabel = "SHARE",
+            description = "Share of events retried once more, --late-retry-delay after their first delivery (default: ${DEFAULT-VALUE}).")
+    double lateRetryShare;
+
+    @Option(names = "--late-retry-delay", defaultValue = "0s", paramLabel = "DURATION",
+            description = "When a late retry follows its first delivery: past the sources' TTL, inside their observation window, for it "
+                    + "to be forwarded again marked dedup.late-retry (default: ${DEFAULT-VALUE}).")
+    String lateRetryDelay;
+
+    @Option(names = "--schema-upgrade", description = "Move the telemetry producer to a newer compatible schema (a field added with a "
+            + "default) halfway through the events.")
+    boolean schemaUpgrade;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of every random choice (default: random, printed). The run id written "
             + "into the payloads derives from it: re-running a seed within the TTL is a replay of the whole run, which event-dedup dedups.")
     Long seed;
@@ -175,7 +188,8 @@ public final class LoadgenCommand implements java.util.concurrent.Callable<Integ
         try {
             return LoadProfile.builder().events(events).ratePerSecond(rate).duplicateRatio(duplicateRatio).tenants(tenants)
                     .tenantSkew(tenantSkew).webhookShare(webhookShare).mismatchShare(mismatchShare).malformedShare(malformedShare)
-                    .staleShare(staleShare).seed(theSeed).build();
+                    .staleShare(staleShare).lateRetryShare(lateRetryShare).lateRetryDelay(Durations.parse(lateRetryDelay))
+                    .schemaUpgrade(schemaUpgrade).seed(theSeed).build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -41,6 +41,11 @@ final class EventPlan {
     /** The stale update's own plan: another key, the same tenant, object and input partition; null for none. */
     EventPlan staleUpdate;
 
+    /** Milliseconds after the first delivery that a late retry (same payload, past the TTL) is due; -1 for none. */
+    long lateRetryOffset = -1;
+    /** True when the first delivery was written under the older telemetry schema, before the schema upgrade. */
+    boolean firstUnderOlderSchema;
+
     static final long[] NO_RETRIES = new long[0];
 
     EventPlan(long seq, EventSource source, String tenant, String eventId, String idempotencyKey, boolean tenantHeader, String device,

@@ -46,6 +46,7 @@ final class EventPlanner {
         planRetries(r, p);
         planKeyReuse(r, p);
         planStaleUpdate(r, p);
+        planLateRetry(r, p);
         return p;
     }
 
@@ -130,6 +131,11 @@ final class EventPlanner {
     private int byKeyPartition(String key, String tenant, int partitions) {
         byte[] storeKey = DedupKeys.storeKey(sha, EventSource.WEBHOOKS.sourceName(), tenant, key);
         return Utils.toPositive(Utils.murmur2(storeKey)) % partitions;
+    }
+
+    /** With the profile's share, one more retry of the same payload after the TTL: drawn last, so other draws stay as they were. */
+    private void planLateRetry(SplittableRandom r, EventPlan p) {
+        if (profile.lateRetryShare() > 0 && r.nextDouble() < profile.lateRetryShare()) p.lateRetryOffset = profile.lateRetryDelay().toMillis();
     }
 
     static String pad(int v, int digits) {

@@ -176,6 +176,8 @@ public final class LoadGenerator {
         static final int MISMATCH = -1;
         /** {@code retry}: this value for the stale update. */
         static final int STALE = -2;
+        /** {@code retry} of the late retry: the same payload, past the TTL. */
+        static final int LATE = -3;
     }
 
     private sealed interface Outgoing permits First, Malformed, ReplayBatch, Resend {}
@@ -199,6 +201,7 @@ public final class LoadGenerator {
             for (int i = 0; i < p.retryOffsets.length; i++) queue.add(new Pending(sentAt + p.retryOffsets[i], order++, p, i));
             if (p.mismatchOffset >= 0) queue.add(new Pending(sentAt + p.mismatchOffset, order++, p, Pending.MISMATCH));
             if (p.staleOffset >= 0) queue.add(new Pending(sentAt + p.staleOffset, order++, p, Pending.STALE));
+            if (p.lateRetryOffset >= 0) queue.add(new Pending(sentAt + p.lateRetryOffset, order++, p, Pending.LATE));
         }
 
         Pending next() {
@@ -438,6 +441,7 @@ public final class LoadGenerator {
 
         /** Queues event {@code seq}'s first delivery, and after it, as drawn, a malformed record and a replay of the last records. */
         private void newEvent(long seq) {
+            if (profile.schemaUpgrade() && seq == profile.events() / 2) upgradeTelemetrySchema();
             storms.enter(seq, stream);
             EventSource source = stream.nextDouble() < profile.webhookShare() ? EventSource.WEBHOOKS : EventSource.TELEMETRY;
             boolean malformed = stream.nextDouble() < profile.malformedShare();
@@ -447,6 +451,14 @@ public final class LoadGenerator {
             immediate.addLast(new First(planner.plan(seq, source)));
             if (malformed) immediate.addLast(malformed(malformedSeed));
             if (replay) immediate.addLast(new ReplayBatch());
+        }
+
+        /** The telemetry producer moves to the newer compatible schema, registered under the same subject (a new id). */
+        private void upgradeTelemetrySchema() {
+            TelemetrySchemaUpgrade upgrade = new TelemetrySchemaUpgrade();
+            int id = registry.register(SchemaRegistry.valueSubject(topics.get(EventSource.TELEMETRY)), upgrade.schema());
+            payloads.upgradeTelemetry(upgrade, id);
+            recorder.schemaUpgraded();
         }
 
         private Malformed malformed(long seed) {
@@ -468,6 +480,7 @@ public final class LoadGenerator {
 
         private void sendFirst(EventPlan p, long now) {
             p.occurredAt = now - p.occurredAt;
+            p.firstUnderOlderSchema = profile.schemaUpgrade() && p.source == EventSource.TELEMETRY && !payloads.telemetryUpgraded();
             sender.send(p.source, p.partition, now, p.recordKey, valueOf(payloads, p, 0, 1, now), p.headers(), new Tag(Tag.ORIGINAL, p.source, p.seq, null));
             recorder.original(p.source, p.seq, Delivery.FIRST, false, p.recordKey == null);
             recorder.eventTraits(p.fingerprintKeyed(), p.idempotencyKey != null, p.tenantHeader);
@@ -485,11 +498,16 @@ public final class LoadGenerator {
                 recorder.mismatch(p.source, p.seq, false, p.recordKey == null);
             } else if (d.retry() == Pending.STALE) {
                 sendStaleUpdate(p, now);
+            } else if (d.retry() == Pending.LATE) {
+                sender.send(p.source, p.partition, now, p.recordKey, valueOf(payloads, p, 0, p.retryOffsets.length + 2, now), p.headers(),
+                        new Tag(Tag.ORIGINAL, p.source, p.seq, null));
+                recorder.lateRetry(p.source, p.seq, p.recordKey == null);
             } else {
                 int partition = p.retryPartitions[d.retry()];
                 sender.send(p.source, partition, now, p.recordKey, valueOf(payloads, p, 0, d.retry() + 2, now), p.headers(), new Tag(Tag.ORIGINAL, p.source, p.seq, null));
                 recorder.original(p.source, p.seq, Delivery.RETRY, partition != p.partition, p.recordKey == null);
             }
+            if (p.firstUnderOlderSchema && payloads.telemetryUpgraded() && d.retry() != Pending.MISMATCH) recorder.retryAcrossSchemaUpgrade();
         }
 
         /** The older update of the event's object: its first delivery's partition, sent after it, another key. */

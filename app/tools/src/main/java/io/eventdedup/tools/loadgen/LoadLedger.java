@@ -22,7 +22,9 @@ import java.util.TreeMap;
  * webhook's object, another key) STALE and a replay of it a DUPLICATE, a malformed record INVALID with the reason of its
  * {@link MalformedKind}. The generator sends in a way that makes these hold however the app interleaves input
  * partitions: every delivery of a key falls within a few seconds (far inside the TTL), and a payload-mismatch delivery goes to the
- * same partition as, and after, the first delivery of the key it reuses.
+ * same partition as, and after, the first delivery of the key it reuses. A late retry (the same payload, sent
+ * {@link LoadProfile#lateRetryDelay()} after the first delivery: past the TTL, inside the observation window) is expected UNIQUE
+ * again: forwarded a second time, marked {@code dedup.late-retry}, and counted apart ({@link #expectedLateRetries()}).
  */
 public final class LoadLedger {
     /** How a valid record came to be sent. */
@@ -41,6 +43,8 @@ public final class LoadLedger {
     private final long[] deliveries; // indexes: see Recorder.D_*
     private final BitSet expected;
     private final BitSet webhooks;
+    private final BitSet lateRetried;
+    private final boolean schemaUpgraded;
 
     private LoadLedger(Recorder r, Instant finishedAt, boolean stoppedEarly) {
         this.runId = r.runId;
@@ -60,6 +64,8 @@ public final class LoadLedger {
         this.deliveries = r.deliveries.clone();
         this.expected = (BitSet) r.firstSeen.clone();
         this.webhooks = (BitSet) r.webhooks.clone();
+        this.lateRetried = (BitSet) r.lateRetried.clone();
+        this.schemaUpgraded = r.schemaUpgraded;
     }
 
     /** Identifies the run in every payload ({@link LoadgenMarkers}); derived from the seed. */
@@ -110,8 +116,33 @@ public final class LoadLedger {
         return sum(Recorder.R_VALID);
     }
 
+    /** Output records expected: one per logical event, and one more per late retry. */
     public long expectedUnique() {
-        return sum(Recorder.R_UNIQUE);
+        return sum(Recorder.R_UNIQUE) + sum(Recorder.R_LATE);
+    }
+
+    /** Late retries sent: each is forwarded again (UNIQUE under the TTL contract) with the {@code dedup.late-retry} header. */
+    public long expectedLateRetries() {
+        return sum(Recorder.R_LATE);
+    }
+
+    public long expectedLateRetries(EventSource s) {
+        return perSource.get(s)[Recorder.R_LATE];
+    }
+
+    /** True when logical event {@code seq} had a late retry. */
+    public boolean expectsLateRetry(long seq) {
+        return seq >= 0 && seq <= Integer.MAX_VALUE && lateRetried.get((int) seq);
+    }
+
+    /** True when the telemetry producer moved to the newer schema during the run ({@link LoadProfile#schemaUpgrade()}). */
+    public boolean schemaUpgraded() {
+        return schemaUpgraded;
+    }
+
+    /** Retries (and late retries, and replays of either) written under the newer schema of events first sent under the older one. */
+    public long retriesAcrossSchemaUpgrade() {
+        return deliveries[Recorder.D_ACROSS_SCHEMA];
     }
 
     public long expectedDuplicates() {
@@ -155,7 +186,7 @@ public final class LoadLedger {
     }
 
     public long expectedUnique(EventSource s) {
-        return perSource.get(s)[Recorder.R_UNIQUE];
+        return perSource.get(s)[Recorder.R_UNIQUE] + perSource.get(s)[Recorder.R_LATE];
     }
 
     public long expectedDuplicates(EventSource s) {
@@ -313,12 +344,16 @@ public final class LoadLedger {
         b.append(String.format("Load run %s: %,d records in %.1f s%s%n", runId, in, elapsed().toMillis() / 1000.0,
                 stoppedEarly ? " (stopped early)" : ""));
         b.append(String.format("  logical events %,d (telemetry %,d, webhooks %,d)%n", logicalEvents(),
-                expectedUnique(EventSource.TELEMETRY), expectedUnique(EventSource.WEBHOOKS)));
+                distinctKeys(EventSource.TELEMETRY), distinctKeys(EventSource.WEBHOOKS)));
         b.append(String.format("  first deliveries %,d, retries %,d (%,d to another partition), replays %,d (%,d records), "
                         + "payload mismatches %,d, stale updates %,d, malformed %,d%n", firstDeliveries(), retries(), crossPartitionRedeliveries(),
                 replays(), replayedRecords(), mismatchDeliveries(), staleUpdates(), malformedRecords()));
         b.append(String.format("  fingerprint-keyed telemetry events %,d, webhooks with Idempotency-Key %,d, events with X-Tenant-Id %,d, "
                 + "records without a Kafka key %,d%n", fingerprintKeyedEvents(), idempotencyHeaderEvents(), tenantHeaderEvents(), nullKeyRecords()));
+        if (expectedLateRetries() > 0) b.append(String.format("  late retries %,d (after %s, expected forwarded again, marked)%n",
+                expectedLateRetries(), io.eventdedup.ttl.Durations.format(profile.lateRetryDelay())));
+        if (schemaUpgraded) b.append(String.format("  telemetry schema upgraded halfway: %,d retries of earlier events under the newer schema%n",
+                retriesAcrossSchemaUpgrade()));
         b.append(String.format("  expected: unique %,d, duplicate %,d, mismatch %,d, stale %,d, invalid %,d %s",
                 expectedUnique(), expectedDuplicates(), expectedMismatches(), expectedStale(), expectedInvalid(), expectedInvalidByReason()));
         return b.toString();
@@ -333,9 +368,9 @@ public final class LoadLedger {
      * Builds a ledger record by record, in send order. The generator's; tests use it to hand-make a ledger. Not thread-safe.
      */
     static final class Recorder {
-        static final int R_RECORDS = 0, R_VALID = 1, R_UNIQUE = 2, R_DUPLICATE = 3, R_MISMATCH = 4, R_INVALID = 5, R_STALE = 6;
+        static final int R_RECORDS = 0, R_VALID = 1, R_UNIQUE = 2, R_DUPLICATE = 3, R_MISMATCH = 4, R_INVALID = 5, R_STALE = 6, R_LATE = 7;
         static final int D_FIRST = 0, D_RETRY = 1, D_CROSS_PARTITION = 2, D_REPLAYS = 3, D_REPLAYED = 4, D_MISMATCH = 5,
-                D_FINGERPRINT_KEYED = 6, D_IDEMPOTENCY_HEADER = 7, D_TENANT_HEADER = 8, D_NULL_KEY = 9, D_STALE = 10;
+                D_FINGERPRINT_KEYED = 6, D_IDEMPOTENCY_HEADER = 7, D_TENANT_HEADER = 8, D_NULL_KEY = 9, D_STALE = 10, D_ACROSS_SCHEMA = 11;
 
         private final String runId;
         private final LoadProfile profile;
@@ -345,9 +380,11 @@ public final class LoadLedger {
         private final EnumMap<EventSource, long[]> perSource = new EnumMap<>(EventSource.class);
         private final EnumMap<EventSource, Map<String, Long>> invalidBySource = new EnumMap<>(EventSource.class);
         private final EnumMap<MalformedKind, Long> malformed = new EnumMap<>(MalformedKind.class);
-        private final long[] deliveries = new long[11];
+        private final long[] deliveries = new long[12];
         private final BitSet firstSeen = new BitSet();
         private final BitSet webhooks = new BitSet();
+        private final BitSet lateRetried = new BitSet();
+        private boolean schemaUpgraded;
 
         Recorder(String runId, LoadProfile profile, Map<EventSource, String> inputTopics, Instant startedAt) {
             this.runId = Objects.requireNonNull(runId);
@@ -355,7 +392,7 @@ public final class LoadLedger {
             this.inputTopics = Map.copyOf(inputTopics);
             this.startedAt = startedAt;
             for (EventSource s : EventSource.values()) {
-                perSource.put(s, new long[7]);
+                perSource.put(s, new long[8]);
                 invalidBySource.put(s, new TreeMap<>());
             }
         }
@@ -422,6 +459,26 @@ public final class LoadLedger {
             invalidBySource.get(s).merge(kind.expectedReason(), 1L, Long::sum);
             if (replay) deliveries[D_REPLAYED]++;
             else malformed.merge(kind, 1L, Long::sum);
+        }
+
+        /** The late retry of logical event {@code seq}: its payload again, past the TTL; expected forwarded again. One per event. */
+        void lateRetry(EventSource s, long seq, boolean nullKey) {
+            int i = checkedSeq(seq);
+            if (!firstSeen.get(i)) throw new IllegalStateException("late retry of event " + seq + " before its first delivery");
+            if (lateRetried.get(i)) throw new IllegalStateException("event " + seq + " retried late twice");
+            lateRetried.set(i);
+            long[] c = count(s, nullKey);
+            c[R_VALID]++;
+            c[R_LATE]++;
+            deliveries[D_RETRY]++;
+        }
+
+        void schemaUpgraded() {
+            schemaUpgraded = true;
+        }
+
+        void retryAcrossSchemaUpgrade() {
+            deliveries[D_ACROSS_SCHEMA]++;
         }
 
         void replayBatch() {

@@ -48,19 +48,28 @@ import java.util.Objects;
  *                                {@code object_version} one lower, another key), delivered after it: STALE where the webhooks
  *                                source checks staleness by those fields (the demo's does), UNIQUE elsewhere, so leave it 0 there
  *                                (default 0)
+ * @param lateRetryShare          share of logical events that get one more retry of the same payload {@code lateRetryDelay} after
+ *                                their first delivery: past the TTL, a <em>late retry</em> the app forwards again, marked (default 0)
+ * @param lateRetryDelay          when a late retry is sent after the first delivery; must be past every other retry, and should lie
+ *                                between the sources' TTL and their observation window (default 0: none)
+ * @param schemaUpgrade           telemetry producers move to a newer compatible schema (a field added with a default) halfway
+ *                                through the events: from then on new events and retries of earlier ones are written under it, and
+ *                                a retry across the upgrade must still be a DUPLICATE (default false)
  */
 public record LoadProfile(long events, double ratePerSecond, double duplicateRatio, int tenants, double tenantSkew,
                           double webhookShare, double mismatchShare, double noKeyShare, double nullRecordKeyShare,
                           double malformedShare, double replayShare, int replayBatchSize, double crossPartitionShare,
                           double idempotencyHeaderShare, double tenantHeaderShare, int maxRetries, Duration retryInitialBackoff,
                           double retryMultiplier, double retryJitter, long seed, int telemetryPayloadBytes,
-                          int webhookBodyBytes, double staleShare) {
+                          int webhookBodyBytes, double staleShare,
+                          double lateRetryShare, Duration lateRetryDelay, boolean schemaUpgrade) {
 
     /** The longest retry horizon a profile may ask for: well inside the shipped telemetry TTL of 157.2 s. */
     public static final Duration MAX_RETRY_HORIZON = Duration.ofSeconds(60);
 
     public LoadProfile {
         Objects.requireNonNull(retryInitialBackoff, "retryInitialBackoff");
+        Objects.requireNonNull(lateRetryDelay, "lateRetryDelay");
         List<String> problems = new ArrayList<>();
         if (events < 0 || events > Integer.MAX_VALUE) problems.add("events must be in [0, " + Integer.MAX_VALUE + "], got " + events);
         if (!(ratePerSecond >= 0) || Double.isInfinite(ratePerSecond)) problems.add("ratePerSecond must be >= 0 (0 = as fast as possible), got " + ratePerSecond);
@@ -92,6 +101,12 @@ public record LoadProfile(long events, double ratePerSecond, double duplicateRat
         if (problems.isEmpty() && retryHorizonMillis(maxRetries, retryInitialBackoff.toMillis(), retryMultiplier, retryJitter) > MAX_RETRY_HORIZON.toMillis()) {
             problems.add("the retry horizon " + retryHorizonMillis(maxRetries, retryInitialBackoff.toMillis(), retryMultiplier, retryJitter)
                     + " ms is longer than " + MAX_RETRY_HORIZON.toSeconds() + " s; lower maxRetries, retryInitialBackoff or retryMultiplier");
+        }
+        share(problems, "lateRetryShare", lateRetryShare);
+        if (problems.isEmpty() && lateRetryShare > 0 && lateRetryDelay.toMillis() <= Math.max(500, retryHorizonMillis(maxRetries,
+                retryInitialBackoff.toMillis(), retryMultiplier, retryJitter)) + 20) {
+            problems.add("lateRetryDelay " + lateRetryDelay.toMillis() + " ms must come after every retry and key reuse (the retry horizon "
+                    + retryHorizonMillis(maxRetries, retryInitialBackoff.toMillis(), retryMultiplier, retryJitter) + " ms); set it past the TTL");
         }
         if (!problems.isEmpty()) throw new IllegalArgumentException("invalid load profile: " + String.join("; ", problems));
     }
@@ -165,6 +180,9 @@ public record LoadProfile(long events, double ratePerSecond, double duplicateRat
         private int telemetryPayloadBytes = 250;
         private int webhookBodyBytes = 1024;
         private double staleShare = 0;
+        private double lateRetryShare = 0;
+        private Duration lateRetryDelay = Duration.ZERO;
+        private boolean schemaUpgrade = false;
 
         private Builder() {}
 
@@ -192,6 +210,9 @@ public record LoadProfile(long events, double ratePerSecond, double duplicateRat
             telemetryPayloadBytes = p.telemetryPayloadBytes;
             webhookBodyBytes = p.webhookBodyBytes;
             staleShare = p.staleShare;
+            lateRetryShare = p.lateRetryShare;
+            lateRetryDelay = p.lateRetryDelay;
+            schemaUpgrade = p.schemaUpgrade;
         }
 
         public Builder events(long v) { events = v; return this; }
@@ -217,13 +238,16 @@ public record LoadProfile(long events, double ratePerSecond, double duplicateRat
         public Builder telemetryPayloadBytes(int v) { telemetryPayloadBytes = v; return this; }
         public Builder webhookBodyBytes(int v) { webhookBodyBytes = v; return this; }
         public Builder staleShare(double v) { staleShare = v; return this; }
+        public Builder lateRetryShare(double v) { lateRetryShare = v; return this; }
+        public Builder lateRetryDelay(Duration v) { lateRetryDelay = v; return this; }
+        public Builder schemaUpgrade(boolean v) { schemaUpgrade = v; return this; }
 
         /** @throws IllegalArgumentException listing every invalid value */
         public LoadProfile build() {
             return new LoadProfile(events, ratePerSecond, duplicateRatio, tenants, tenantSkew, webhookShare, mismatchShare, noKeyShare,
                     nullRecordKeyShare, malformedShare, replayShare, replayBatchSize, crossPartitionShare, idempotencyHeaderShare,
                     tenantHeaderShare, maxRetries, retryInitialBackoff, retryMultiplier, retryJitter, seed, telemetryPayloadBytes,
-                    webhookBodyBytes, staleShare);
+                    webhookBodyBytes, staleShare, lateRetryShare, lateRetryDelay, schemaUpgrade);
         }
     }
 }

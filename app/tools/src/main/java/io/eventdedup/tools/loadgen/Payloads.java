@@ -51,6 +51,9 @@ final class Payloads {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
     private final StringBuilder json = new StringBuilder(2048);
     private BinaryEncoder encoder;
+    /** Set by {@link #upgradeTelemetry}: telemetry written under the newer schema from then on. */
+    private TelemetrySchemaUpgrade upgrade;
+    private int upgradedSchemaId;
 
     Payloads(String runId, int telemetrySchemaId, int webhookSchemaId, int telemetryPayloadBytes, int webhookBodyBytes) {
         this.runId = runId;
@@ -101,7 +104,21 @@ final class Payloads {
     }
 
     private byte[] telemetryWithMetrics(EventPlan p, int variant, int attempt, long sentAt, int metricCount) {
-        return encodeTelemetry(telemetryRecord(p, variant, attempt, sentAt, metricCount), telemetrySchemaId);
+        TelemetryEvent e = telemetryRecord(p, variant, attempt, sentAt, metricCount);
+        if (upgrade == null) return encodeTelemetry(e, telemetrySchemaId);
+        frameStart(upgradedSchemaId);
+        upgrade.write(e, out);
+        return out.toByteArray();
+    }
+
+    /** From now on telemetry events (new ones and retries of earlier ones) are written under the newer schema, id {@code schemaId}. */
+    void upgradeTelemetry(TelemetrySchemaUpgrade upgrade, int schemaId) {
+        this.upgrade = upgrade;
+        this.upgradedSchemaId = schemaId;
+    }
+
+    boolean telemetryUpgraded() {
+        return upgrade != null;
     }
 
     byte[] encodeTelemetry(TelemetryEvent e, int schemaId) {

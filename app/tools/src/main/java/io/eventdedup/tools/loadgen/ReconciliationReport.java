@@ -25,6 +25,10 @@ import java.util.TreeSet;
  *   <li>releases apart: every unique event forwarded with {@code dedup.follows-release} follows a key RELEASED (audit topic).
  *       Release commands and the retries they let through are not the generator's records, so they stay out of the ledger's
  *       identity and are counted on their own.</li>
+ *   <li>late retries, when the run sent any: each forwarded again, once, marked {@code dedup.late-retry} (a late retry of an event
+ *       that had none, or one forwarded twice, fails the checks above);</li>
+ *   <li>a schema upgrade, when the run made one: no telemetry payload mismatch beyond the ledger's, so retries written under the
+ *       newer schema were duplicates of their first delivery under the older one.</li>
  * </ol>
  * Immutable.
  */
@@ -76,6 +80,7 @@ public final class ReconciliationReport {
     private final List<String> unexpectedSamples;
     private final long withoutDedupHeaders;
     private final long maxDuplicateDelayMs;
+    private final long lateRetriesForwarded;
     private final List<Check> checks;
 
     ReconciliationReport(LoadLedger ledger, boolean complete, Duration elapsed, long recordsRead, long ignored,
@@ -83,7 +88,8 @@ public final class ReconciliationReport {
                          EnumMap<EventSource, Long> stale, Map<String, Long> invalidByReason, long duplicateEventsForwarded, long duplicateKeysForwarded,
                          List<String> duplicateSamples, long missing, List<EventId> missingSample, long unexpected,
                          Map<String, Long> unexpectedByCause, List<String> unexpectedSamples, long withoutDedupHeaders,
-                         long maxDuplicateDelayMs, Releases releases) {
+                         long maxDuplicateDelayMs, Releases releases,
+                         long lateRetriesForwarded) {
         this.ledger = ledger;
         this.releases = releases;
         this.complete = complete;
@@ -105,6 +111,7 @@ public final class ReconciliationReport {
         this.unexpectedSamples = List.copyOf(unexpectedSamples);
         this.withoutDedupHeaders = withoutDedupHeaders;
         this.maxDuplicateDelayMs = maxDuplicateDelayMs;
+        this.lateRetriesForwarded = lateRetriesForwarded;
         this.checks = List.copyOf(buildChecks());
     }
 
@@ -139,6 +146,18 @@ public final class ReconciliationReport {
         c.add(new Check("forwarded after a release", releases.forwardedAfterRelease() <= releases.released(),
                 String.format("%,d retries forwarded with dedup.follows-release, %,d keys released", releases.forwardedAfterRelease(),
                         releases.released())));
+        if (ledger.expectedLateRetries() > 0) {
+            c.add(new Check("late retries forwarded again, marked", lateRetriesForwarded == ledger.expectedLateRetries(),
+                    String.format("%,d of %,d late retries (sent %s after their first delivery) on the outputs with dedup.late-retry",
+                            lateRetriesForwarded, ledger.expectedLateRetries(), io.eventdedup.ttl.Durations.format(ledger.profile().lateRetryDelay()))));
+        }
+        if (ledger.schemaUpgraded()) {
+            long expected = ledger.expectedMismatches(EventSource.TELEMETRY);
+            c.add(new Check("retries across the schema upgrade are duplicates", mismatch(EventSource.TELEMETRY) == expected,
+                    String.format("%,d retries written under the newer telemetry schema of events first sent under the older one; "
+                            + "telemetry payload mismatches %,d/%,d (actual/expected)", ledger.retriesAcrossSchemaUpgrade(),
+                            mismatch(EventSource.TELEMETRY), expected)));
+        }
         return c;
     }
 
@@ -283,6 +302,11 @@ public final class ReconciliationReport {
         return withoutDedupHeaders;
     }
 
+    /** Output records marked {@code dedup.late-retry} for an event the ledger retried late (at most one each). */
+    public long lateRetriesForwarded() {
+        return lateRetriesForwarded;
+    }
+
     /** The longest {@code delay_ms} among the audit records read: how late the latest duplicate came. */
     public long maxDuplicateDelayMs() {
         return maxDuplicateDelayMs;
@@ -304,6 +328,7 @@ public final class ReconciliationReport {
         row(b, "in (records produced)", in(), unique() + duplicate() + mismatch() + stale() + invalid());
         row(b, "unique", ledger.expectedUnique(), unique());
         for (EventSource s : EventSource.values()) row(b, "  " + s.sourceName(), ledger.expectedUnique(s), unique(s));
+        if (ledger.expectedLateRetries() > 0) row(b, "  of which late retries", ledger.expectedLateRetries(), lateRetriesForwarded);
         row(b, "duplicate", ledger.expectedDuplicates(), duplicate());
         for (EventSource s : EventSource.values()) row(b, "  " + s.sourceName(), ledger.expectedDuplicates(s), duplicate(s));
         row(b, "payload mismatch", ledger.expectedMismatches(), mismatch());

@@ -55,6 +55,7 @@ final class Tally {
     private final EnumMap<EventSource, Long> stale = zeros();
     private final Map<String, Long> invalid = new TreeMap<>();
     private final BitSet seen = new BitSet();
+    private final BitSet seenLate = new BitSet();
     private final LongHashSet keys = new LongHashSet();
     private final List<String> duplicateSamples = new ArrayList<>();
     private final Map<String, Long> unexpectedByCause = new TreeMap<>();
@@ -73,6 +74,7 @@ final class Tally {
     private long duplicateKeys;
     private long unexpected;
     private long withoutDedupHeaders;
+    private long lateRetriesForwarded;
     private long maxDelay = -1;
 
     /**
@@ -149,9 +151,10 @@ final class Tally {
         String dedupSource = DedupHeaders.get(headers, DedupHeaders.SOURCE);
         String tenant = DedupHeaders.get(headers, DedupHeaders.TENANT);
         String key = DedupHeaders.get(headers, DedupHeaders.KEY);
+        boolean markedLate = DedupHeaders.get(headers, DedupHeaders.LATE_RETRY) != null;
         if (dedupSource == null || tenant == null || key == null) {
             withoutDedupHeaders++;
-        } else if (!keys.add(keyHash(dedupSource, tenant, key))) {
+        } else if (!markedLate && !keys.add(keyHash(dedupSource, tenant, key))) { // a late retry repeats its key: checked per event
             duplicateKeys++;
             sample(duplicateSamples, "key " + dedupSource + "|" + tenant + "|" + key + " at " + where);
         }
@@ -175,11 +178,26 @@ final class Tally {
             unexpected("payload-mismatch delivery forwarded", where + " (" + source.sourceName() + "#" + id.seq + ")");
         } else if (id.seq < 0 || !ledger.expects(new EventId(source, id.seq))) {
             unexpected("not a logical event of the run", where + " (" + source.sourceName() + "#" + id.seq + ")");
+        } else if (markedLate) {
+            lateRetry(source, id.seq, where);
         } else if (seen.get((int) (long) id.seq)) {
             duplicateEvents++;
             sample(duplicateSamples, "event " + source.sourceName() + "#" + id.seq + " at " + where);
         } else {
             seen.set((int) (long) id.seq);
+        }
+    }
+
+    /** An output record marked {@code dedup.late-retry}: expected once for an event the ledger retried late, never otherwise. */
+    private void lateRetry(EventSource source, long seq, String where) {
+        if (!ledger.expectsLateRetry(seq)) {
+            unexpected("marked late retry of an event without one", where + " (" + source.sourceName() + "#" + seq + ")");
+        } else if (seenLate.get((int) seq)) {
+            duplicateEvents++;
+            sample(duplicateSamples, "late retry of " + source.sourceName() + "#" + seq + " at " + where);
+        } else {
+            seenLate.set((int) seq);
+            lateRetriesForwarded++;
         }
     }
 
@@ -319,7 +337,8 @@ final class Tally {
         }
         return new ReconciliationReport(ledger, complete, elapsed, read, ignored, unique, duplicate, mismatch, stale, invalid,
                 duplicateEvents, duplicateKeys, duplicateSamples, missing.cardinality(), missingSample, unexpected,
-                unexpectedByCause, unexpectedSamples, withoutDedupHeaders, maxDelay, new ReconciliationReport.Releases(releases, forwardedAfterRelease));
+                unexpectedByCause, unexpectedSamples, withoutDedupHeaders, maxDelay, new ReconciliationReport.Releases(releases, forwardedAfterRelease),
+                lateRetriesForwarded);
     }
 
     private static EnumMap<EventSource, Long> zeros() {

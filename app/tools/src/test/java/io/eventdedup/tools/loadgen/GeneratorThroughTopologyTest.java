@@ -56,21 +56,24 @@ class GeneratorThroughTopologyTest {
 
     private record Outputs(LoadLedger ledger, Map<String, List<TestRecord<byte[], byte[]>>> byTopic) {}
 
-    private Outputs runThroughTopology(LoadProfile profile) {
-        return runThroughTopology(profile, Map.of());
+    private static List<SourceConfig> sources(Map<String, String> overrides) {
+        Map<String, String> conf = new java.util.HashMap<>(DefaultConfig.load());
+        conf.putAll(overrides);
+        List<ConfigProblem> problems = new ArrayList<>();
+        List<SourceConfig> sources = new SourcesParser(conf, problems).parse();
+        assertThat(problems).isEmpty();
+        return sources;
     }
 
-    /** @param overrides config entries over the shipped defaults */
-    private Outputs runThroughTopology(LoadProfile profile, Map<String, String> overrides) {
+    private Outputs runThroughTopology(LoadProfile profile) {
+        return runThroughTopology(profile, sources(Map.of()));
+    }
+
+    private Outputs runThroughTopology(LoadProfile profile, List<SourceConfig> sources) {
         MockProducer<byte[], byte[]> producer = LoadgenFixtures.mockProducer();
         FakeClock clock = new FakeClock(T0);
         LoadLedger ledger = LoadGenerator.builder(profile, registry, producer).clock(clock).build().generate();
 
-        List<ConfigProblem> problems = new ArrayList<>();
-        Map<String, String> conf = new java.util.HashMap<>(DefaultConfig.load());
-        conf.putAll(overrides);
-        List<SourceConfig> sources = new SourcesParser(conf, problems).parse();
-        assertThat(problems).isEmpty();
         int auditId = registry.register(SchemaRegistry.valueSubject("dedup.audit"), DuplicateDetected.getClassSchema());
         int releaseId = registry.register(SchemaRegistry.recordSubject("dedup.audit", KeyReleased.getClassSchema()), KeyReleased.getClassSchema());
         StreamsBuilder builder = new StreamsBuilder();
@@ -136,7 +139,7 @@ class GeneratorThroughTopologyTest {
 
     @Test
     void staleUpdatesAreStaleWhereTheWebhooksSourceChecksStalenessAndTheLedgerExpectsExactlyThat() {
-        Outputs out = runThroughTopology(LoadProfile.builder().events(5_000).staleShare(0.05).build(), STALE_CHECKED_WEBHOOKS);
+        Outputs out = runThroughTopology(LoadProfile.builder().events(5_000).staleShare(0.05).build(), sources(STALE_CHECKED_WEBHOOKS));
         ReconciliationReport report = tally(out.ledger(), out.byTopic());
         System.out.println(report.render());
 
@@ -155,6 +158,42 @@ class GeneratorThroughTopologyTest {
         assertThat(report.stale()).isZero();
         assertThat(report.unexpectedByCause()).containsOnlyKeys("stale update forwarded");
         assertThat(report.unexpectedByCause().get("stale update forwarded")).isEqualTo(out.ledger().expectedStale()).isPositive();
+    }
+
+    @Test
+    void lateRetriesAreForwardedAgainMarkedAndRetriesAcrossTheSchemaUpgradeAreDuplicates() {
+        List<SourceConfig> sources = sources(ShortTtls.entries());
+        Outputs out = runThroughTopology(LoadProfile.builder().events(4_000).lateRetryShare(0.02)
+                .lateRetryDelay(ShortTtls.lateRetryDelay(sources)).schemaUpgrade(true).build(), sources);
+        ReconciliationReport report = tally(out.ledger(), out.byTopic());
+        System.out.println(out.ledger().render());
+        System.out.println(report.render());
+
+        assertThat(report.failures()).isEmpty();
+        assertThat(out.ledger().expectedLateRetries()).isPositive();
+        assertThat(report.lateRetriesForwarded()).isEqualTo(out.ledger().expectedLateRetries());
+        assertThat(report.unique()).isEqualTo(4_000 + out.ledger().expectedLateRetries());
+        assertThat(out.ledger().retriesAcrossSchemaUpgrade()).isPositive();
+        assertThat(report.checks()).extracting(ReconciliationReport.Check::name)
+                .contains("late retries forwarded again, marked", "retries across the schema upgrade are duplicates");
+    }
+
+    @Test
+    void aLateRetryMissingFromTheOutputFailsItsCheck() {
+        List<SourceConfig> sources = sources(ShortTtls.entries());
+        Outputs out = runThroughTopology(LoadProfile.builder().events(2_000).lateRetryShare(0.05)
+                .lateRetryDelay(ShortTtls.lateRetryDelay(sources)).build(), sources);
+        List<TestRecord<byte[], byte[]>> telemetry = new ArrayList<>(out.byTopic().get("telemetry.events.unique"));
+        int late = -1;
+        for (int i = 0; i < telemetry.size() && late < 0; i++) if (telemetry.get(i).headers().lastHeader("dedup.late-retry") != null) late = i;
+        assertThat(late).as("a marked late retry on the telemetry output").isNotNegative();
+        telemetry.remove(late);
+        Map<String, List<TestRecord<byte[], byte[]>>> broken = new java.util.HashMap<>(out.byTopic());
+        broken.put("telemetry.events.unique", telemetry);
+
+        ReconciliationReport report = tally(out.ledger(), broken);
+        assertThat(report.failures()).extracting(ReconciliationReport.Check::name)
+                .contains("late retries forwarded again, marked", "outcome split as expected");
     }
 
     @Test

@@ -435,4 +435,18 @@ class LoadGeneratorTest {
         assertThat(d.tenantSkew()).isEqualTo(1.1);
         assertThat(d.toBuilder().build()).isEqualTo(d);
     }
+
+    @Test
+    void aLateRetryMustComeAfterEveryOtherRetryAndTheUpgradeRegistersTheNewerSchema() {
+        assertThatThrownBy(() -> LoadProfile.builder().lateRetryShare(0.1).lateRetryDelay(Duration.ofSeconds(2)).build())
+                .hasMessageContaining("lateRetryDelay 2000 ms must come after every retry");
+        LoadLedger ledger = run(LoadProfile.builder().events(2_000).lateRetryShare(0.05).lateRetryDelay(Duration.ofSeconds(30))
+                .schemaUpgrade(true).build()).ledger();
+        assertThat(ledger.expectedLateRetries()).isBetween(50L, 150L);
+        assertThat(ledger.expectedUnique()).isEqualTo(2_000 + ledger.expectedLateRetries());
+        assertThat(ledger.logicalEvents()).isEqualTo(2_000);
+        assertThat(ledger.schemaUpgraded()).isTrue();
+        assertThat(registry.idOf("telemetry.events-value", TelemetrySchemaUpgrade.newerSchema())).isPositive();
+        assertThat(ledger.render()).contains("late retries").contains("telemetry schema upgraded halfway");
+    }
 }
