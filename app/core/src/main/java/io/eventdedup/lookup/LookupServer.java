@@ -34,7 +34,7 @@ import java.util.function.LongSupplier;
  * <ol>
  *   <li>401 without the bearer token when one is configured; 405 for another method; 400/404/414 for a bad path ({@link LookupRequest}).</li>
  *   <li>The key's owner, from the group's metadata ({@link KeyOwners}). This instance: it reads its store partition
- *       ({@link StoreKeyReader}) and answers 200. Another instance: the request goes there once, marked with
+ *       ({@link StoreKeyReader}) and answers 200, naming itself in {@value #ANSWERED_BY_HEADER}. Another instance: the request goes there once, marked with
  *       {@value #FORWARDED_HEADER}, and that answer is relayed; a forwarded request is never forwarded again.</li>
  *   <li>No owner known, a store restoring or moved, an owner not answering, or a forwarded request that finds the owner moved on:
  *       503 with {@code Retry-After}, never a NOT_SEEN that may be wrong.</li>
@@ -46,6 +46,8 @@ import java.util.function.LongSupplier;
 public final class LookupServer implements AutoCloseable {
     /** Marks a request one instance sent another; its value is the sender's advertised host:port. */
     public static final String FORWARDED_HEADER = "X-Event-Dedup-Forwarded-By";
+    /** Set on every answer read from a store: the advertised host:port of the instance whose task owns the key. */
+    public static final String ANSWERED_BY_HEADER = "X-Event-Dedup-Answered-By";
     /** Seconds a 503 asks the caller to wait: a rebalance or a short restore is over by then, a long one asks again. */
     static final int RETRY_AFTER_SECONDS = 2;
     private static final Logger log = LoggerFactory.getLogger(LookupServer.class);
@@ -101,7 +103,7 @@ public final class LookupServer implements AutoCloseable {
         server.setExecutor(executor);
         server.start();
         log.info("Key lookup listening on {}:{} (GET /keys/SOURCE/TENANT/KEY), advertised as {}, bearer token {}", settings.bindAddress(),
-                lookup.port(), settings.advertised(), lookup.auth.required() ? "required" : "not required");
+                lookup.port(), endpoint(settings.advertised()), lookup.auth.required() ? "required" : "not required");
         return lookup;
     }
 
@@ -109,19 +111,23 @@ public final class LookupServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** One answer: status, JSON body, and whether it asks the caller to retry. */
-    record Answer(int status, String body, boolean retry) {
-        static Answer of(KeyAnswer a) {
-            return new Answer(200, a.toJson(), false);
+    /** One answer: status, JSON body, whether it asks the caller to retry, and which instance read it from its store (or null). */
+    record Answer(int status, String body, boolean retry, String answeredBy) {
+        static Answer of(KeyAnswer a, HostInfo owner) {
+            return new Answer(200, a.toJson(), false, endpoint(owner));
         }
 
         static Answer error(int status, String reason) {
-            return new Answer(status, JSON.createObjectNode().put("error", reason).toString(), false);
+            return new Answer(status, JSON.createObjectNode().put("error", reason).toString(), false, null);
         }
 
         static Answer retryLater(String reason) {
-            return new Answer(503, JSON.createObjectNode().put("error", reason).put("retry_after_s", RETRY_AFTER_SECONDS).toString(), true);
+            return new Answer(503, JSON.createObjectNode().put("error", reason).put("retry_after_s", RETRY_AFTER_SECONDS).toString(), true, null);
         }
+    }
+
+    private static String endpoint(HostInfo h) {
+        return h.host() + ":" + h.port();
     }
 
     private void handle(HttpExchange ex) {
@@ -173,7 +179,8 @@ public final class LookupServer implements AutoCloseable {
 
     private Answer readLocally(LookupRequest request, int partition) {
         try {
-            return Answer.of(StoreKeyReader.read(owners.localStore(request.source().storeName(), partition), request, wallClock.getAsLong()));
+            return Answer.of(StoreKeyReader.read(owners.localStore(request.source().storeName(), partition), request, wallClock.getAsLong()),
+                    settings.advertised());
         } catch (StreamsException e) { // InvalidStateStoreException: restoring, or migrated since the metadata was read
             return Answer.retryLater("the key's store partition " + partition + " is not queryable now (restoring or moving): " + e.getMessage());
         }
@@ -181,11 +188,12 @@ public final class LookupServer implements AutoCloseable {
 
     private Answer forward(HostInfo owner, String rawPath, String authorization) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + rawPath))
-                .timeout(settings.forwardTimeout()).header(FORWARDED_HEADER, settings.advertised().toString()).GET();
+                .timeout(settings.forwardTimeout()).header(FORWARDED_HEADER, endpoint(settings.advertised())).GET();
         if (authorization != null) b.header("Authorization", authorization);
         try {
             HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(r.statusCode(), r.body(), r.headers().firstValue("Retry-After").isPresent());
+            return new Answer(r.statusCode(), r.body(), r.headers().firstValue("Retry-After").isPresent(),
+                    r.headers().firstValue(ANSWERED_BY_HEADER).orElse(null));
         } catch (IOException e) {
             log.debug("Lookup forwarded to {} failed", owner, e);
             return Answer.retryLater("the key's owner " + owner + " did not answer: " + e.getMessage());
@@ -200,6 +208,7 @@ public final class LookupServer implements AutoCloseable {
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.getResponseHeaders().set("Cache-Control", "no-store");
         if (a.retry()) ex.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        if (a.answeredBy() != null) ex.getResponseHeaders().set(ANSWERED_BY_HEADER, a.answeredBy());
         ex.sendResponseHeaders(a.status(), bytes.length == 0 ? -1 : bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);

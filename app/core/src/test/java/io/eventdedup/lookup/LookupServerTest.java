@@ -57,17 +57,16 @@ class LookupServerTest {
 
     static final class EmptyStore implements ReadOnlyWindowStore<Bytes, byte[]> {
         private static <T> T unused() {
-            throw new UnsupportedOperationException("the lookup reads backwardFetch only");
+            throw new UnsupportedOperationException("the lookup reads fetch(key, from, to) only");
         }
 
         @Override public byte[] fetch(Bytes key, long time) { return unused(); }
-        @Override public WindowStoreIterator<byte[]> fetch(Bytes key, Instant from, Instant to) { return unused(); }
         @Override public KeyValueIterator<Windowed<Bytes>, byte[]> fetch(Bytes a, Bytes b, Instant from, Instant to) { return unused(); }
         @Override public KeyValueIterator<Windowed<Bytes>, byte[]> all() { return unused(); }
         @Override public KeyValueIterator<Windowed<Bytes>, byte[]> fetchAll(Instant from, Instant to) { return unused(); }
 
         @Override
-        public WindowStoreIterator<byte[]> backwardFetch(Bytes key, Instant from, Instant to) {
+        public WindowStoreIterator<byte[]> fetch(Bytes key, Instant from, Instant to) {
             return new WindowStoreIterator<>() {
                 @Override public void close() {}
                 @Override public Long peekNextKey() { return unused(); }
@@ -112,6 +111,7 @@ class LookupServerTest {
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(r.headers().firstValue(LookupServer.ANSWERED_BY_HEADER)).hasValue("127.0.0.1:" + s.port());
         assertThat(r.body()).isEqualTo("{\"source\":\"telemetry\",\"tenant\":\"acme\",\"key\":\"e-1\",\"state\":\"NOT_SEEN\"}");
     }
 
@@ -155,6 +155,7 @@ class LookupServerTest {
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("\"key\":\"ord/1\"", "\"state\":\"NOT_SEEN\"");
+        assertThat(r.headers().firstValue(LookupServer.ANSWERED_BY_HEADER)).hasValue("127.0.0.1:" + owner.port());
         assertThat(ownerSide.asked).hasValue(1);
     }
 
