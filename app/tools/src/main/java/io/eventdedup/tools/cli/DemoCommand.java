@@ -104,6 +104,8 @@ final class DemoCommand implements Callable<Integer> {
             conf.put("http.port", Integer.toString(httpPort));
             conf.put("rocksdb.memory.budget", "64MiB");
             conf.put("metrics.kafka.all", Boolean.toString(kafkaMetricsAll));
+            DemoLookup lookup = new DemoLookup();
+            conf.putAll(lookup.settings());
             AppConfig config = ConfigLoader.load(conf);
             MockSchemaRegistry registry = MockSchemaRegistry.forScope(scope);
 
@@ -141,6 +143,7 @@ final class DemoCommand implements Callable<Integer> {
                 ReconciliationReport report = Reconciler.builder(kafka.bootstrapServers(), registry).build()
                         .reconcile(ledger, reconcileTimeout);
                 System.out.println(report.render());
+                System.out.println("Lookup: " + lookup.lookUpOneForwarded(kafka.bootstrapServers(), config.sources().get(0).outputTopic()));
                 return report.ok() ? 0 : 1;
             }
         } finally {
