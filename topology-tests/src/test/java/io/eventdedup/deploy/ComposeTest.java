@@ -2,6 +2,9 @@ package io.eventdedup.deploy;
 
 import io.eventdedup.tools.cli.EventDedupTools;
 import io.eventdedup.config.AppConfig;
+import io.eventdedup.config.Settings;
+import io.eventdedup.config.StreamsProperties;
+import org.apache.kafka.streams.StreamsConfig;
 import io.eventdedup.config.DefaultConfig;
 import io.eventdedup.config.SourceConfig;
 import io.eventdedup.ops.OpsHttpServer;
@@ -96,14 +99,17 @@ class ComposeTest {
             stateVolumes.add(stateVolume);
 
             List<Object> ports = list(service(app).get("ports"));
-            assertThat(ports).hasSize(1);
+            assertThat(ports).hasSize(2);
             String[] hostAndContainer = string(ports.get(0)).split(":");
             assertThat(Integer.parseInt(hostAndContainer[1])).as("container port = http.port").isEqualTo(config.httpPort());
+            String[] lookupHostAndContainer = string(ports.get(1)).split(":");
+            assertThat(Integer.parseInt(lookupHostAndContainer[1])).as("container port = lookup.port").isEqualTo(config.get(Settings.LOOKUP_PORT));
             hostPorts.add(hostAndContainer[0]);
+            hostPorts.add(lookupHostAndContainer[0]);
         }
         assertThat(appIds).as("one application.id").hasSize(1);
         assertThat(stateVolumes).as("distinct state volumes").hasSize(APP_SERVICES.size());
-        assertThat(hostPorts).as("distinct host ports").hasSize(APP_SERVICES.size());
+        assertThat(hostPorts).as("distinct host ports").hasSize(2 * APP_SERVICES.size());
     }
 
     @Test
@@ -126,7 +132,9 @@ class ComposeTest {
             assertThat(env.keySet()).allMatch(k -> k.startsWith("EVENT_DEDUP_"));
             assertThat(Configs.envProblems(env)).as("%s environment", app).isEmpty();
             AppConfig config = Configs.compose(app); // throws with every problem listed if anything is wrong
-            assertThat(config.kafka()).containsEntry("client.id", app).containsEntry("application.server", app + ":8080");
+            assertThat(config.kafka()).containsEntry("client.id", app);
+            assertThat(StreamsProperties.build(config).getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG))
+                    .as("the lookup's address for the other instance: the service name and lookup.port").isEqualTo(app + ":" + config.get(Settings.LOOKUP_PORT));
             assertThat(Configs.unknownKafkaKeys(config.kafka())).as("%s kafka.* settings", app).isEmpty();
         }
         assertThat(Configs.unknownKeys(DeployFiles.properties(DeployFiles.read(DeployFiles.COMPOSE_PROPERTIES)))).isEmpty();

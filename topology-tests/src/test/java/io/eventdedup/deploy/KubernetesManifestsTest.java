@@ -1,6 +1,9 @@
 package io.eventdedup.deploy;
 
 import io.eventdedup.config.AppConfig;
+import io.eventdedup.config.Settings;
+import io.eventdedup.config.StreamsProperties;
+import org.apache.kafka.streams.StreamsConfig;
 import io.eventdedup.config.ConfigLoader;
 import io.eventdedup.ops.OpsHttpServer;
 import io.eventdedup.runtime.DedupApplication;
@@ -41,7 +44,7 @@ class KubernetesManifestsTest {
         Map<String, String> env = Configs.kubernetesEnv();
         Map<String, String> overrides = new java.util.TreeMap<>();
         env.forEach((k, v) -> { if (k.startsWith(ConfigLoader.ENV_PREFIX)) overrides.put(k, v); });
-        assertThat(overrides).containsKeys("EVENT_DEDUP_KAFKA_APPLICATION_SERVER", "EVENT_DEDUP_KAFKA_CLIENT_ID");
+        assertThat(overrides).containsKeys("EVENT_DEDUP_LOOKUP_ADVERTISED", "EVENT_DEDUP_KAFKA_CLIENT_ID");
         assertThat(Configs.envProblems(overrides)).isEmpty();
         assertThat(Configs.unknownKeys(DeployFiles.properties(Configs.configMapProperties()))).isEmpty();
 
@@ -53,11 +56,25 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void applicationServerIsThePodsStableNameAndHttpPort() {
+    void applicationServerIsThePodsStableNameAndLookupPort() {
         AppConfig config = Configs.kubernetes();
         String ns = Configs.POD_FIELDS.get("metadata.namespace");
-        assertThat(config.kafka().get("application.server")).isEqualTo(
-                "event-dedup-0." + at(statefulSet(), "spec.serviceName") + "." + ns + ".svc.cluster.local:" + config.httpPort());
+        assertThat(config.get(Settings.LOOKUP_ENABLED)).isTrue();
+        assertThat(StreamsProperties.build(config).getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG)).isEqualTo(
+                "event-dedup-0." + at(statefulSet(), "spec.serviceName") + "." + ns + ".svc.cluster.local:" + config.get(Settings.LOOKUP_PORT));
+        assertThat(config.get(Settings.LOOKUP_BEARER_TOKEN)).as("no token while the optional Secret is absent").isNull();
+        Map<String, Object> tokenRef = list(Configs.container().get("env")).stream().map(DeployFiles::map)
+                .filter(e -> "EVENT_DEDUP_LOOKUP_BEARER_TOKEN".equals(e.get("name"))).findFirst().orElseThrow();
+        assertThat(mapAt(tokenRef, "valueFrom.secretKeyRef")).containsEntry("name", "event-dedup-lookup").containsEntry("optional", true);
+    }
+
+    @Test
+    void theLookupPortIsAContainerPortAndAPortOfTheHeadlessService() {
+        int lookupPort = Configs.kubernetes().get(Settings.LOOKUP_PORT);
+        assertThat(list(Configs.container().get("ports"))).map(DeployFiles::map)
+                .anySatisfy(p -> assertThat(p).containsEntry("name", "lookup").containsEntry("containerPort", lookupPort));
+        assertThat(list(at(service(), "spec.ports"))).map(DeployFiles::map)
+                .anySatisfy(p -> assertThat(p).containsEntry("name", "lookup").containsEntry("port", lookupPort).containsEntry("targetPort", "lookup"));
     }
 
     @Test

@@ -27,12 +27,15 @@ final class AppProcess implements AutoCloseable {
 
     final String name;
     final int httpPort;
+    /** The key lookup's port, or -1 when the config leaves lookup.enabled off. */
+    final int lookupPort;
     final Path log;
     private final Process process;
 
-    private AppProcess(String name, int httpPort, Path log, Process process) {
+    private AppProcess(String name, int httpPort, int lookupPort, Path log, Process process) {
         this.name = name;
         this.httpPort = httpPort;
+        this.lookupPort = lookupPort;
         this.log = log;
         this.process = process;
     }
@@ -45,6 +48,13 @@ final class AppProcess implements AutoCloseable {
             p.putAll(config);
             p.put("http.port", Integer.toString(port));
             p.put("http.bind.address", "127.0.0.1");
+            int lookupPort = -1;
+            if ("true".equals(config.get("lookup.enabled"))) {
+                lookupPort = freePort();
+                p.put("lookup.port", Integer.toString(lookupPort));
+                p.put("lookup.bind.address", "127.0.0.1");
+                p.put("lookup.advertised", "127.0.0.1:" + lookupPort);
+            }
             Path file = workDir.resolve(name + ".properties");
             try (var out = Files.newBufferedWriter(file)) {
                 p.store(out, "end-to-end test instance " + name);
@@ -55,7 +65,7 @@ final class AppProcess implements AutoCloseable {
                     "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath,
                     "io.eventdedup.cli.EventDedup", "run", "--config", file.toString()));
             Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            return new AppProcess(name, port, log, process);
+            return new AppProcess(name, port, lookupPort, log, process);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -77,6 +87,24 @@ final class AppProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    /** GET on the key lookup; the response, or null while nothing listens (the process is starting or gone). */
+    HttpResponse<String> lookup(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lookupPort + path)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** The lookup's advertised host:port, as the answers' X-Event-Dedup-Answered-By names an instance. */
+    String lookupAddress() {
+        return "127.0.0.1:" + lookupPort;
     }
 
     String metrics() throws IOException, InterruptedException {

@@ -176,6 +176,7 @@ public final class ConfigLoader {
         TopicsPart topics = readTopics(r, sources);
         RegistryPart registry = readRegistry(r, problems);
         HttpPart http = readHttp(r);
+        checkLookup(r, http);
         Map<String, String> kafka = KafkaPassThrough.extract(conf);
         KafkaPassThrough.check(kafka, streams.asStreamsBase(), problems);
         if (!problems.isEmpty()) throw new ConfigException(namingVariables(conf, problems));
@@ -275,6 +276,24 @@ public final class ConfigLoader {
 
     private static HttpPart readHttp(SettingReader r) {
         return new HttpPart(r.get(HTTP_BIND_ADDRESS), r.get(HTTP_PORT), r.get(METRICS_TENANT_LABEL_LIMIT));
+    }
+
+    /** The lookup's settings are checked whether it is on or not; on, it needs to be reachable by the others, on a listener of its own. */
+    private static void checkLookup(SettingReader r, HttpPart http) {
+        Boolean enabled = r.get(LOOKUP_ENABLED);
+        r.get(LOOKUP_BIND_ADDRESS);
+        r.get(LOOKUP_FORWARD_TIMEOUT);
+        r.optional(LOOKUP_BEARER_TOKEN);
+        r.optional(LOOKUP_ADVERTISED);
+        Integer port = r.get(LOOKUP_PORT);
+        if (!Boolean.TRUE.equals(enabled)) return;
+        if (!r.isSet(LOOKUP_ADVERTISED.key())) {
+            r.problem(LOOKUP_ADVERTISED.key(), "required with lookup.enabled=true: the host:port the other instances reach this one's "
+                    + "lookup listener at (in the StatefulSet, the pod's DNS name under the headless Service)");
+        }
+        if (port != null && port.equals(http.port())) {
+            r.problem(LOOKUP_PORT.key(), port.toString(), "must differ from http.port: the lookup has a listener of its own");
+        }
     }
 
     // --- unknown keys ------------------------------------------------------------------------------------------------------

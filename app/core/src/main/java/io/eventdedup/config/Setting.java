@@ -34,7 +34,8 @@ public record Setting<T>(Group group, Scope scope, String name, SettingType<T> t
         TOPICS("Topics"),
         STREAMS("Kafka Streams"),
         REGISTRY("Schema registry"),
-        HTTP("HTTP endpoint and metrics");
+        HTTP("HTTP endpoint and metrics"),
+        LOOKUP("Key lookup over HTTP");
 
         public final String title;
 

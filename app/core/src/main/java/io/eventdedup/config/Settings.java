@@ -20,6 +20,7 @@ import static io.eventdedup.config.Check.oneOf;
 import static io.eventdedup.config.Check.readableFile;
 import static io.eventdedup.config.Check.within;
 import static io.eventdedup.config.Setting.Group.HTTP;
+import static io.eventdedup.config.Setting.Group.LOOKUP;
 import static io.eventdedup.config.Setting.Group.REGISTRY;
 import static io.eventdedup.config.Setting.Group.SOURCES;
 import static io.eventdedup.config.Setting.Group.STREAMS;
@@ -194,6 +195,22 @@ public final class Settings {
     public static final Setting<Boolean> METRICS_KAFKA_ALL = global(HTTP, "metrics.kafka.all", BOOLEAN, "false",
             "false: only the Kafka client and Streams series the shipped dashboard and alerts use (9 per instance); true: all of them "
                     + "(hundreds, growing with partitions).");
+
+    // --- Key lookup over HTTP (io.eventdedup.lookup) ------------------------------------------------------------------------
+    public static final Setting<Boolean> LOOKUP_ENABLED = global(LOOKUP, "lookup.enabled", BOOLEAN, "false",
+            "Serve GET /keys/SOURCE/TENANT/KEY (and .../fingerprint/HEX) on a listener of its own; needs lookup.advertised.");
+    public static final Setting<String> LOOKUP_BIND_ADDRESS = global(LOOKUP, "lookup.bind.address", STRING, "0.0.0.0",
+            "Address of the lookup listener (not the ops endpoint's: lookups carry tenants' keys and wait on other instances).");
+    public static final Setting<Integer> LOOKUP_PORT = global(LOOKUP, "lookup.port", INT, "8081",
+            "Port of the lookup listener; must differ from http.port.", within(1, 65535));
+    public static final Setting<String> LOOKUP_ADVERTISED = global(LOOKUP, "lookup.advertised", STRING, null,
+            "host:port at which the other instances reach this one's lookup listener (Kafka Streams' application.server), e.g. "
+                    + "$(POD_NAME).event-dedup.$(POD_NAMESPACE).svc.cluster.local:8081 in the StatefulSet.",
+            matches("[^\\s:/]+:[0-9]{1,5}", "host:port"));
+    public static final Setting<String> LOOKUP_BEARER_TOKEN = secret(LOOKUP, "lookup.bearer.token", STRING,
+            "When set, every lookup must send Authorization: Bearer TOKEN (instances forward it to each other); unset, none is asked.");
+    public static final Setting<Duration> LOOKUP_FORWARD_TIMEOUT = global(LOOKUP, "lookup.forward.timeout", DURATION, "5s",
+            "How long an instance waits for the owner of a key to answer a forwarded lookup before answering 503.", positive());
 
     /** The sources that ship as defaults: {@code sources}' default names them. */
     public static final List<ShippedSource> SHIPPED_SOURCES = List.of(

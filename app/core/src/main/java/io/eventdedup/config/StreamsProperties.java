@@ -48,7 +48,8 @@ public final class StreamsProperties {
             DLQ_MAX_RECORD_BYTES_CONFIG, Settings.MAX_RECORD_BYTES,
             StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), Settings.MAX_RECORD_BYTES,
             StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Settings.MAX_RECORD_BYTES,
-            StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Settings.DLQ_TOPIC);
+            StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Settings.DLQ_TOPIC,
+            StreamsConfig.APPLICATION_SERVER_CONFIG, Settings.LOOKUP_ADVERTISED);
 
     /** Streams keys the design fixes, with their values: {@code kafka.KEY} is refused. */
     public static final Map<String, String> FIXED = ordered(
@@ -112,6 +113,8 @@ public final class StreamsProperties {
         settings.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Long.toString(Math.max(1_048_576L, Long.parseLong(largest))));
         // Kafka Streams' own handlers (e.g. a corrupt record in our repartition topic) send their dead letters to the same DLQ.
         settings.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, c.deadLetterTopic());
+        // The lookup finds a key's owner in the group's metadata, where each member publishes its application.server.
+        if (c.get(Settings.LOOKUP_ENABLED)) settings.put(StreamsConfig.APPLICATION_SERVER_CONFIG, c.get(Settings.LOOKUP_ADVERTISED));
         settings.putAll(FIXED);
         return build(c.applicationId(), c.bootstrapServers(), c.stateDir(), settings);
     }

@@ -2,6 +2,8 @@ package io.eventdedup.runtime;
 
 import io.eventdedup.config.AppConfig;
 import io.eventdedup.config.StreamsProperties;
+import io.eventdedup.lookup.LookupServer;
+import io.eventdedup.lookup.LookupSettings;
 import io.eventdedup.ops.DedupMetrics;
 import io.eventdedup.ops.MetricsBinding;
 import io.eventdedup.ops.OpsHttpServer;
@@ -26,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -51,11 +54,12 @@ public final class DedupApplication implements AutoCloseable {
     private final MetricsBinding binding;
     private final KafkaStreams streams;
     private final OpsHttpServer http;
+    private final Optional<LookupServer> lookup;
     private final ClientLifecycle lifecycle;
     private final CloseOptions.GroupMembershipOperation onClose;
 
     private DedupApplication(AppConfig config, SchemaRegistry registry, PrometheusMeterRegistry meters, DedupMetrics metrics,
-                             MetricsBinding binding, KafkaStreams streams, OpsHttpServer http, ClientLifecycle lifecycle,
+                             MetricsBinding binding, KafkaStreams streams, OpsHttpServer http, Optional<LookupServer> lookup, ClientLifecycle lifecycle,
                              CloseOptions.GroupMembershipOperation onClose) {
         this.config = config;
         this.registry = registry;
@@ -64,6 +68,7 @@ public final class DedupApplication implements AutoCloseable {
         this.binding = binding;
         this.streams = streams;
         this.http = http;
+        this.lookup = lookup;
         this.lifecycle = lifecycle;
         this.onClose = onClose;
     }
@@ -99,7 +104,16 @@ public final class DedupApplication implements AutoCloseable {
         ClientLifecycle lifecycle = new ClientLifecycle();
         OpsHttpServer http = OpsHttpServer.start(OpsHttpServer.Settings.defaults().withBindAddress(config.httpBindAddress()).withPort(config.httpPort()),
                 streams::state, lifecycle::live, meters);
-        DedupApplication app = new DedupApplication(config, registry, meters, metrics, binding, streams, http, lifecycle, membershipOnClose(props));
+        Optional<LookupServer> lookup = Optional.empty();
+        try {
+            Optional<LookupSettings> lookupSettings = LookupSettings.of(config);
+            if (lookupSettings.isPresent()) lookup = Optional.of(LookupServer.start(lookupSettings.get(), streams, config.sources()));
+        } catch (IOException e) {
+            http.close();
+            throw e;
+        }
+        DedupApplication app = new DedupApplication(config, registry, meters, metrics, binding, streams, http, lookup, lifecycle,
+                membershipOnClose(props));
         streams.setUncaughtExceptionHandler(new UncaughtExceptionPolicy(metrics::threadReplaced, lifecycle::recordFatal));
         RestoreSummary restores = new RestoreSummary(meters); // one WARN line per recovery, and the restore gauges
         streams.setGlobalStateRestoreListener(restores);
@@ -145,6 +159,11 @@ public final class DedupApplication implements AutoCloseable {
         return http.port();
     }
 
+    /** The port the key lookup listens on, or -1 when lookup.enabled=false. */
+    public int lookupPort() {
+        return lookup.map(LookupServer::port).orElse(-1);
+    }
+
     public PrometheusMeterRegistry meters() {
         return meters;
     }
@@ -178,6 +197,7 @@ public final class DedupApplication implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("Shutting down event-dedup ({} the consumer group)", onClose == CloseOptions.GroupMembershipOperation.LEAVE_GROUP ? "leaving" : "staying in");
+        lookup.ifPresent(LookupServer::close); // first: no lookup reads a store Kafka Streams is closing
         long start = System.nanoTime();
         boolean clean = streams.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(onClose));
         long ms = (System.nanoTime() - start) / 1_000_000;

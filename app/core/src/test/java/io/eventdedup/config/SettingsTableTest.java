@@ -52,7 +52,7 @@ class SettingsTableTest {
         });
         assertThat(Settings.all().stream().filter(Setting::secret).map(Setting::pattern)).containsExactlyInAnyOrder(
                 "schema.registry.basic.auth.user.info", "schema.registry.bearer.auth.token",
-                "schema.registry.ssl.truststore.password", "schema.registry.ssl.keystore.password");
+                "schema.registry.ssl.truststore.password", "schema.registry.ssl.keystore.password", "lookup.bearer.token");
     }
 
     @Test

@@ -122,6 +122,8 @@ final class DemoCommand implements Callable<Integer> {
             conf.put("source.webhooks.stale.entity-field", "object_id");
             conf.put("source.webhooks.stale.sequence-field", "object_version");
             conf.putAll(ShortTtls.entries()); // late retries within seconds, not days
+            DemoLookup lookup = new DemoLookup();
+            conf.putAll(lookup.settings());
             AppConfig config = ConfigLoader.load(conf);
             LoadProfile profile = LoadProfile.defaults().toBuilder().events(events).ratePerSecond(rate).duplicateRatio(duplicateRatio)
                     .tenants(tenants).staleShare(staleShare).seed(seed).lateRetryShare(lateRetryShare)
@@ -164,6 +166,7 @@ final class DemoCommand implements Callable<Integer> {
                 ReconciliationReport report = Reconciler.builder(kafka.bootstrapServers(), registry).build()
                         .reconcile(ledger, reconcileTimeout);
                 System.out.println(report.render());
+                System.out.println("Lookup: " + lookup.lookUpOneForwarded(kafka.bootstrapServers(), config.sources().get(0).outputTopic()));
                 return report.ok() ? 0 : 1;
             }
         } finally {
