@@ -203,12 +203,10 @@ public final class Bench {
                     "pre-loading %,d logical events into %s (%d partitions)...", options.events(), s.topics.telemetryIn(), options.partitions()));
             BenchReport.Workload workload = describe(s, main);
             DedupPhases dedup = runDedupPhases(s, main);
-            List<BenchReport.Prefill> prefills = new ArrayList<>();
-            for (long keys : options.prefillKeys()) prefills.add(runPrefilled(s, main, keys));
             return new BenchReport(new BenchReport.Conditions(machine, loadAtStart, MachineInfo.loadAverage(), s.broker), workload,
                     new BenchReport.Throughputs(dedup.rounds().ceiling(), dedup.rounds().plumbing(), dedup.rounds().textbook(),
                             dedup.rounds().dedup(), dedup.prekeyed(), dedup.outcomes()),
-                    dedup.latencies(), dedup.store(), dedup.memory(), dedup.reconciliation(), prefills);
+                    dedup.latencies(), dedup.store(), dedup.memory(), dedup.reconciliation(), dedup.prefills());
         }
     }
 
@@ -315,8 +313,9 @@ public final class Bench {
     }
 
     /** What the event-dedup phases measured: the rounds, round 1's outcomes and store, the pre-keyed run, reconciliation, latency, memory. */
-    private record DedupPhases(Rounds rounds, BenchReport.Outcomes outcomes, StoreFootprint store, BenchReport.Throughput prekeyed,
-                               BenchReport.Reconciliation reconciliation, BenchReport.Latencies latencies, BenchReport.Memory memory) {}
+    private record DedupPhases(Rounds rounds, BenchReport.Outcomes outcomes, StoreFootprint store, List<BenchReport.Prefill> prefills,
+                               BenchReport.Throughput prekeyed, BenchReport.Reconciliation reconciliation, BenchReport.Latencies latencies,
+                               BenchReport.Memory memory) {}
 
     /** The alternating throughput phases, and event-dedup's outcomes in round 1. */
     private record Rounds(BenchReport.Phase ceiling, BenchReport.Phase plumbing, BenchReport.Phase textbook, BenchReport.Phase dedup,
@@ -350,7 +349,8 @@ public final class Bench {
 
     /**
      * The throughput rounds and every later phase of the real application, with heap and RocksDB memory sampled from the first
-     * round to the end: round 1's store footprint, throughput on pre-keyed input, reconciliation of both, then latency.
+     * round to the end: round 1's store footprint, the pre-filled stores (before the latency phases add records to the main
+     * input), throughput on pre-keyed input, reconciliation of both, then latency.
      */
     private DedupPhases runDedupPhases(Session s, Input main) throws Exception {
         System.gc();
@@ -358,6 +358,8 @@ public final class Bench {
         ResourceSampler sampler = new ResourceSampler(100).start();
         Rounds rounds = runRounds(s, main);
         StoreFootprint store = measureStore(s.dedupConfig);
+        List<BenchReport.Prefill> prefills = new ArrayList<>();
+        for (long keys : options.prefillKeys()) prefills.add(runPrefilled(s, main, keys));
         Input prekeyedInput = preloadPrekeyed(s);
         say("event-dedup, pre-keyed: the same application and workload, input partitioned by the dedup key, no repartition...");
         BenchReport.Throughput prekeyed = runDedup(s, "event-dedup, pre-keyed", prekeyedInput.config(), prekeyedInput.topics(),
@@ -369,7 +371,7 @@ public final class Bench {
         sampler.close();
         BenchReport.Memory memory = new BenchReport.Memory(Runtime.getRuntime().maxMemory(), heapBefore, sampler.peakHeapUsed(),
                 sampler.peakHeapLive(), sampler.peakRocksDb(), s.dedupConfig.rocksDbMemoryBytes(), sampler.samples());
-        return new DedupPhases(rounds, rounds.outcomes(), store, prekeyed, reconciliation, latencies, memory);
+        return new DedupPhases(rounds, rounds.outcomes(), store, prefills, prekeyed, reconciliation, latencies, memory);
     }
 
     /**
@@ -392,12 +394,26 @@ public final class Bench {
             if (r > 1) createTopics(s.admin, topics.dedupWrites());
             AppConfig config = r == 1 ? s.dedupConfig : s.config("event-dedup" + id, topics, "event-dedup" + id, Map.of());
             say("event-dedup" + label + ": processing the same input with the real application (exactly_once_v2)...");
-            DedupRun run = runDedup(s, "event-dedup" + label, config, topics, records, r == 1 ? options.jfr() : Optional.empty());
+            DedupRun run = runDedup(s, "event-dedup" + label, config, topics, records, Optional.empty());
             dedup.add(run.throughput());
             if (r == 1) outcomes = run.outcomes();
         }
+        if (options.jfr().isPresent()) profileDedup(s, main, options.rounds() + 1);
         return new Rounds(new BenchReport.Phase(ceiling), new BenchReport.Phase(plumbing), new BenchReport.Phase(textbook),
                 new BenchReport.Phase(dedup), outcomes);
+    }
+
+    /**
+     * One more event-dedup pass over the main input, fresh group and state, under a Flight Recorder recording: not counted in the
+     * rounds (the recording costs CPU); its CPU samples are summarised in the log.
+     */
+    private void profileDedup(Session s, Input main, int round) throws Exception {
+        Topics topics = s.topics.forRound(round);
+        createTopics(s.admin, topics.dedupWrites());
+        AppConfig config = s.config("event-dedup-jfr", topics, "event-dedup-jfr", Map.of());
+        say("profile (not counted): event-dedup once more under Java Flight Recorder...");
+        runDedup(s, "profile: event-dedup", config, topics, main.records(), options.jfr());
+        say(JfrTopFrames.read(options.jfr().get(), config.applicationId()).text(25));
     }
 
     /**

@@ -30,7 +30,7 @@ import java.util.Optional;
  * @param rounds          rounds of the alternating throughput phases: ceiling, plumbing, textbook, event-dedup, then again
  * @param inProcessBroker start the broker in this JVM (its CPU then mixes with the applications', and is not reported apart)
  * @param prefillKeys     for each N, event-dedup is also run on the main input with N keys stored first (empty: none)
- * @param jfr             record the first event-dedup round with Java Flight Recorder into this file
+ * @param jfr             run event-dedup once more after the rounds (not counted) under Java Flight Recorder, into this file
  * @param warmup          latency samples from records produced in the first {@code warmup} of the latency phase are reported
  *                        separately (JIT and caches after the restart), not in the headline percentiles
  */

@@ -66,8 +66,8 @@ final class BenchCommand implements Callable<Integer> {
             + "memory as the store grows (e.g. 1000000,10000000).")
     List<Long> prefillKeys = new ArrayList<>();
 
-    @Option(names = "--jfr", paramLabel = "FILE", description = "Record event-dedup's first round with Java Flight Recorder into FILE "
-            + "(summarise with: jfr print --events jdk.ExecutionSample FILE).")
+    @Option(names = "--jfr", paramLabel = "FILE", description = "After the rounds, run event-dedup once more (not counted) under Java "
+            + "Flight Recorder into FILE; the log gets its CPU samples by top frame, by nearest event-dedup frame and by thread.")
     Path jfr;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Base configuration (e.g. kafka.* security settings for "

@@ -68,6 +68,7 @@ class BenchSmokeTest {
                 .withReconcile(true)
                 .withRounds(2)
                 .withPrefillKeys(List.of(1_000L))
+                .withJfr(dir.resolve("dedup.jfr"))
                 .withStateDir(dir.resolve("state"))
                 .withOut(out);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -102,6 +103,8 @@ class BenchSmokeTest {
         assertThat(json.at("/store/bytes_on_disk").asLong()).isPositive();
         assertThat(json.at("/latency/records_measured").asLong()).isPositive();
         assertThat(json.at("/memory/rocksdb_budget_bytes").asLong()).isEqualTo(64L << 20);
+        // The profiled pass (not counted) left its recording, with CPU samples of event-dedup's threads.
+        assertThat(JfrTopFrames.read(dir.resolve("dedup.jfr"), "event-dedup-jfr").topFrames().samples()).isPositive();
         assertThat(report.table()).contains("event-dedup throughput", "plumbing throughput", "textbook dedup throughput", "event-dedup / textbook", "p99 (ms)", "bytes per stored key", "peak RocksDB memory");
     }
 }
