@@ -206,7 +206,7 @@ public final class Bench {
             return new BenchReport(new BenchReport.Conditions(machine, loadAtStart, MachineInfo.loadAverage(), s.broker), workload,
                     new BenchReport.Throughputs(dedup.rounds().ceiling(), dedup.rounds().plumbing(), dedup.rounds().textbook(),
                             dedup.rounds().dedup(), dedup.prekeyed(), dedup.outcomes()),
-                    dedup.latencies(), dedup.store(), dedup.memory(), dedup.reconciliation(), dedup.prefills());
+                    dedup.latencies(), dedup.store(), dedup.memory(), dedup.reconciliation(), dedup.prefills(), dedup.commitIntervals());
         }
     }
 
@@ -314,6 +314,7 @@ public final class Bench {
 
     /** What the event-dedup phases measured: the rounds, round 1's outcomes and store, the pre-keyed run, reconciliation, latency, memory. */
     private record DedupPhases(Rounds rounds, BenchReport.Outcomes outcomes, StoreFootprint store, List<BenchReport.Prefill> prefills,
+                               List<BenchReport.CommitIntervalPoint> commitIntervals,
                                BenchReport.Throughput prekeyed, BenchReport.Reconciliation reconciliation, BenchReport.Latencies latencies,
                                BenchReport.Memory memory) {}
 
@@ -360,6 +361,8 @@ public final class Bench {
         StoreFootprint store = measureStore(s.dedupConfig);
         List<BenchReport.Prefill> prefills = new ArrayList<>();
         for (long keys : options.prefillKeys()) prefills.add(runPrefilled(s, main, keys));
+        List<BenchReport.CommitIntervalPoint> commitIntervals = new ArrayList<>();
+        for (long ms : options.commitIntervalsMs()) commitIntervals.add(runCommitInterval(s, main, ms, commitIntervals.size()));
         Input prekeyedInput = preloadPrekeyed(s);
         say("event-dedup, pre-keyed: the same application and workload, input partitioned by the dedup key, no repartition...");
         BenchReport.Throughput prekeyed = runDedup(s, "event-dedup, pre-keyed", prekeyedInput.config(), prekeyedInput.topics(),
@@ -371,7 +374,7 @@ public final class Bench {
         sampler.close();
         BenchReport.Memory memory = new BenchReport.Memory(Runtime.getRuntime().maxMemory(), heapBefore, sampler.peakHeapUsed(),
                 sampler.peakHeapLive(), sampler.peakRocksDb(), s.dedupConfig.rocksDbMemoryBytes(), sampler.samples());
-        return new DedupPhases(rounds, rounds.outcomes(), store, prefills, prekeyed, reconciliation, latencies, memory);
+        return new DedupPhases(rounds, rounds.outcomes(), store, prefills, commitIntervals, prekeyed, reconciliation, latencies, memory);
     }
 
     /**
@@ -414,6 +417,24 @@ public final class Bench {
         say("profile (not counted): event-dedup once more under Java Flight Recorder...");
         runDedup(s, "profile: event-dedup", config, topics, main.records(), options.jfr());
         say(JfrTopFrames.read(options.jfr().get(), config.applicationId()).text(25));
+    }
+
+    /**
+     * event-dedup with {@code kafka.commit.interval.ms=ms}: its throughput on the main input (fresh group and state, outputs of its
+     * own), then the same application (same id and state) fed at half that throughput on an input of its own, so that no backlog
+     * of other phases' latency records precedes the measured ones.
+     */
+    private BenchReport.CommitIntervalPoint runCommitInterval(Session s, Input main, long ms, int index) throws Exception {
+        String name = "commit-" + ms + "ms";
+        Map<String, String> extra = Map.of("kafka." + StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(ms));
+        Topics own = new Topics(s.topics.prefix() + name + ".");
+        createTopics(s.admin, own.dedupTopics());
+        Topics onMain = s.topics.writingTo(own.prefix());
+        say(String.format(Locale.ROOT, "%s: event-dedup with commit.interval.ms=%d on the main input...", name, ms));
+        BenchReport.Throughput t = runDedup(s, name, s.config(name, onMain, name, extra), onMain, main.records(), Optional.empty()).throughput();
+        Input latencyInput = new Input(own, main.profile(), s.config(name, own, name, extra), main.ledger());
+        BenchReport.Latency l = runLatency(s, latencyInput, "commit.interval.ms=" + ms + ", half its throughput", t.eventsPerSecond() / 2, 10 + index);
+        return new BenchReport.CommitIntervalPoint(ms, t, l);
     }
 
     /**

@@ -31,13 +31,15 @@ import java.util.Optional;
  * @param inProcessBroker start the broker in this JVM (its CPU then mixes with the applications', and is not reported apart)
  * @param prefillKeys     for each N, event-dedup is also run on the main input with N keys stored first (empty: none)
  * @param jfr             run event-dedup once more after the rounds (not counted) under Java Flight Recorder, into this file
+ * @param commitIntervalsMs for each, event-dedup with {@code kafka.commit.interval.ms} set to it: its throughput on the main
+ *                        input, then its latency at half that throughput (empty: none)
  * @param warmup          latency samples from records produced in the first {@code warmup} of the latency phase are reported
  *                        separately (JIT and caches after the restart), not in the headline percentiles
  */
 public record BenchOptions(long events, int partitions, Duration rateDuration, Optional<Path> out, Optional<String> bootstrap,
                            Map<String, String> configEntries, Optional<String> rocksDbBudget, int tenants, long seed,
                            boolean reconcile, Optional<Path> stateDir, Duration warmup, long warmupEvents, int rounds,
-                           boolean inProcessBroker, List<Long> prefillKeys, Optional<Path> jfr) {
+                           boolean inProcessBroker, List<Long> prefillKeys, Optional<Path> jfr, List<Long> commitIntervalsMs) {
     public static final long DEFAULT_EVENTS = 2_000_000;
     public static final int DEFAULT_PARTITIONS = 6;
     public static final Duration DEFAULT_RATE_DURATION = Duration.ofSeconds(60);
@@ -58,6 +60,7 @@ public record BenchOptions(long events, int partitions, Duration rateDuration, O
         Objects.requireNonNull(warmup);
         prefillKeys = List.copyOf(prefillKeys);
         Objects.requireNonNull(jfr);
+        commitIntervalsMs = List.copyOf(commitIntervalsMs);
         List<String> problems = new ArrayList<>();
         if (events < 100 || events > Integer.MAX_VALUE) problems.add("--events must be in [100, " + Integer.MAX_VALUE + "], got " + events);
         if (partitions < 1 || partitions > 1000) problems.add("--partitions must be in [1, 1000], got " + partitions);
@@ -67,6 +70,7 @@ public record BenchOptions(long events, int partitions, Duration rateDuration, O
         if (warmupEvents < 0 || warmupEvents > Integer.MAX_VALUE) problems.add("--warmup-events must be in [0, " + Integer.MAX_VALUE + "], got " + warmupEvents);
         if (rounds < 1 || rounds > 20) problems.add("--rounds must be in [1, 20], got " + rounds);
         for (long k : prefillKeys) if (k < 1 || k > Integer.MAX_VALUE) problems.add("--prefill-keys must each be in [1, " + Integer.MAX_VALUE + "], got " + k);
+        for (long c : commitIntervalsMs) if (c < 1 || c > 60_000) problems.add("--commit-intervals must each be in [1, 60000] ms, got " + c);
         if (inProcessBroker && bootstrap.isPresent()) problems.add("--in-process-broker and --bootstrap exclude each other");
         if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
     }
@@ -78,75 +82,79 @@ public record BenchOptions(long events, int partitions, Duration rateDuration, O
     public static BenchOptions defaults() {
         return new BenchOptions(DEFAULT_EVENTS, DEFAULT_PARTITIONS, DEFAULT_RATE_DURATION, Optional.empty(), Optional.empty(), Map.of(),
                 Optional.empty(), DEFAULT_TENANTS, 42, false, Optional.empty(), DEFAULT_WARMUP, defaultWarmupEvents(DEFAULT_EVENTS),
-                DEFAULT_ROUNDS, false, List.of(), Optional.empty());
+                DEFAULT_ROUNDS, false, List.of(), Optional.empty(), List.of());
     }
 
     /** With {@code v} events and the default warm-up for that many. */
     public BenchOptions withEvents(long v) {
-        return new BenchOptions(v, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, defaultWarmupEvents(v), rounds, inProcessBroker, prefillKeys, jfr);
+        return new BenchOptions(v, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, defaultWarmupEvents(v), rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
     }
 
     public BenchOptions withPartitions(int v) {
-        return new BenchOptions(events, v, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr);
+        return new BenchOptions(events, v, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
     }
 
     public BenchOptions withRateDuration(Duration v) {
-        return new BenchOptions(events, partitions, v, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr);
+        return new BenchOptions(events, partitions, v, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
     }
 
     public BenchOptions withOut(Path v) {
-        return new BenchOptions(events, partitions, rateDuration, Optional.ofNullable(v), bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr);
+        return new BenchOptions(events, partitions, rateDuration, Optional.ofNullable(v), bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
     }
 
     public BenchOptions withBootstrap(String v) {
-        return new BenchOptions(events, partitions, rateDuration, out, Optional.ofNullable(v), configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr);
+        return new BenchOptions(events, partitions, rateDuration, out, Optional.ofNullable(v), configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
     }
 
     public BenchOptions withConfigEntries(Map<String, String> v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, v, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, v, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
     }
 
     public BenchOptions withRocksDbBudget(String v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, Optional.ofNullable(v), tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, Optional.ofNullable(v), tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
     }
 
     public BenchOptions withTenants(int v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, v, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, v, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
     }
 
     public BenchOptions withSeed(long v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, v, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, v, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
     }
 
     public BenchOptions withReconcile(boolean v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, v, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, v, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
     }
 
     public BenchOptions withStateDir(Path v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, Optional.ofNullable(v), warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, Optional.ofNullable(v), warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
     }
 
     public BenchOptions withWarmup(Duration v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, v, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, v, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
     }
 
     public BenchOptions withWarmupEvents(long v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, v, rounds, inProcessBroker, prefillKeys, jfr);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, v, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
     }
 
     public BenchOptions withRounds(int v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, v, inProcessBroker, prefillKeys, jfr);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, v, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
     }
 
     public BenchOptions withInProcessBroker(boolean v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, v, prefillKeys, jfr);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, v, prefillKeys, jfr, commitIntervalsMs);
     }
 
     public BenchOptions withPrefillKeys(List<Long> v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, v, jfr);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, v, jfr, commitIntervalsMs);
     }
 
     public BenchOptions withJfr(Path v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, Optional.ofNullable(v));
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, Optional.ofNullable(v), commitIntervalsMs);
+    }
+
+    public BenchOptions withCommitIntervalsMs(List<Long> v) {
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, v);
     }
 }

@@ -24,7 +24,7 @@ import java.util.Locale;
  * @param memory     heap and RocksDB memory from the first event-dedup run to the end
  */
 public record BenchReport(Conditions conditions, Workload workload, Throughputs throughput, Latencies latencies, StoreFootprint store,
-                          Memory memory, Reconciliation reconciliation, List<Prefill> prefills) {
+                          Memory memory, Reconciliation reconciliation, List<Prefill> prefills, List<CommitIntervalPoint> commitIntervals) {
 
     /** Throughput target: event-dedup at least this many times the textbook dedup's throughput (same run, same rounds). */
     public static final double TARGET_OVER_TEXTBOOK = 1.25;
@@ -41,6 +41,7 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
 
     public BenchReport {
         prefills = List.copyOf(prefills);
+        commitIntervals = List.copyOf(commitIntervals);
     }
 
     /** The machine, the load average at start and end, and the broker the run used. */
@@ -68,6 +69,9 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
             return Spread.of(rounds.stream().map(Throughput::eventsPerSecond).toList());
         }
     }
+
+    /** event-dedup with one commit interval: its throughput on the main input, then its latency at half that throughput. */
+    public record CommitIntervalPoint(long commitIntervalMs, Throughput throughput, Latency latency) {}
 
     /**
      * event-dedup on a store pre-filled with {@code prefilledKeys} entries: the measured input's throughput, the store on disk after
@@ -385,6 +389,14 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
             n.put("rocksdb_within_budget", p.rocksDbWithinBudget());
         }
 
+        ArrayNode ci = root.putArray("commit_interval_sweep");
+        for (CommitIntervalPoint p : commitIntervals) {
+            ObjectNode n = ci.addObject();
+            n.put("commit_interval_ms", p.commitIntervalMs());
+            throughput(n.putObject("throughput"), p.throughput());
+            latency(n.putObject("latency_at_half_its_throughput"), p.latency());
+        }
+
         ObjectNode mem = root.putObject("memory");
         mem.put("scope", "heap: the whole bench JVM (broker and load generator included when in-process); RocksDB: the shared cache of BoundedRocksDbMemory");
         mem.put("heap_max_bytes", memory.heapMaxBytes());
@@ -476,6 +488,11 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
                     fmt(p.throughput().eventsPerSecond(), 0) + ", " + fmt(p.throughput().appCpuMicrosPerRecord(), 1), "", "");
             row(b, "  bytes per key / RocksDB peak of budget", fmt(p.store().bytesPerEntry(), 1) + " / " + mib(p.rocksDbPeakBytes()) + " of "
                     + mib(p.rocksDbBudgetBytes()), "<= " + (int) TARGET_BYTES_PER_KEY, yes(p.rocksDbWithinBudget() && p.store().bytesPerEntry() <= TARGET_BYTES_PER_KEY));
+        }
+        for (CommitIntervalPoint p : commitIntervals) {
+            row(b, String.format(Locale.ROOT, "commit.interval.ms=%d: events/s, p50/p99 at 1/2", p.commitIntervalMs()),
+                    fmt(p.throughput().eventsPerSecond(), 0) + ", " + fmt(p.latency().steady().p50(), 0) + " / "
+                            + fmt(p.latency().steady().p99(), 0) + " ms", "", "");
         }
         if (prefills.size() >= 2) row(b, "most / fewest prefilled keys throughput", fmt(prefillRatio(), 3), ">= " + TARGET_PREFILL_RATIO, yes(prefillMet()));
         row(b, "peak heap used / live after GC", mib(memory.peakHeapUsed()) + " / " + mib(memory.peakHeapLive()), "", "");

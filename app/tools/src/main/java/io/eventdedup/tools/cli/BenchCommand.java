@@ -66,6 +66,11 @@ final class BenchCommand implements Callable<Integer> {
             + "memory as the store grows (e.g. 1000000,10000000).")
     List<Long> prefillKeys = new ArrayList<>();
 
+    @Option(names = "--commit-intervals", paramLabel = "MS[,MS...]", split = ",", description = "Also run event-dedup with "
+            + "kafka.commit.interval.ms set to each (e.g. 50,100,200): its throughput, then its latency at half that throughput: "
+            + "the trade the shipped 100 ms is chosen by.")
+    List<Long> commitIntervals = new ArrayList<>();
+
     @Option(names = "--jfr", paramLabel = "FILE", description = "After the rounds, run event-dedup once more (not counted) under Java "
             + "Flight Recorder into FILE; the log gets its CPU samples by top frame, by nearest event-dedup frame and by thread.")
     Path jfr;
@@ -110,7 +115,7 @@ final class BenchCommand implements Callable<Integer> {
             options = new BenchOptions(events, partitions, Duration.ofSeconds(rateSeconds), Optional.ofNullable(out), Optional.ofNullable(bootstrap),
                     base, Optional.ofNullable(rocksDbBudget), tenants, seed, reconcile, Optional.ofNullable(stateDir), Duration.ofSeconds(warmupSeconds),
                     warmupEvents != null ? warmupEvents : BenchOptions.defaultWarmupEvents(events), rounds, inProcessBroker,
-                    prefillKeys, Optional.ofNullable(jfr));
+                    prefillKeys, Optional.ofNullable(jfr), commitIntervals);
             AppConfig probe = Bench.previewConfig(options);
             AvroLimits.apply(probe);
         } catch (IllegalArgumentException | ConfigException e) {

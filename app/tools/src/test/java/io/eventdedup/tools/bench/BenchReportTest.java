@@ -36,7 +36,7 @@ class BenchReportTest {
                 new BenchReport.Throughputs(ceiling, plumbing, textbook, dedup, run(0.7, 0.02, 1.0), new BenchReport.Outcomes(790, 200, 5, 10)),
                 new BenchReport.Latencies(BenchReport.Latency.skipped(), latency, BenchReport.Latency.skipped()),
                 new StoreFootprint(50_000, 790, 1, 2), new BenchReport.Memory(1 << 30, 1 << 20, 1 << 28, 1 << 26, 100, 200, 10),
-                BenchReport.Reconciliation.skipped(), prefills);
+                BenchReport.Reconciliation.skipped(), prefills, List.of());
     }
 
     @Test
@@ -86,7 +86,7 @@ class BenchReportTest {
         // 50,000 B / 790 keys = 63.3 B per key, under 64
         assertThat(r.bytesPerKeyMet()).isTrue();
         BenchReport bigger = new BenchReport(r.conditions(), r.workload(), r.throughput(), r.latencies(), new StoreFootprint(51_000, 790, 1, 2),
-                r.memory(), r.reconciliation(), r.prefills());
+                r.memory(), r.reconciliation(), r.prefills(), r.commitIntervals());
         assertThat(bigger.bytesPerKeyMet()).isFalse();
     }
 

@@ -69,6 +69,7 @@ class BenchSmokeTest {
                 .withRounds(2)
                 .withPrefillKeys(List.of(1_000L))
                 .withJfr(dir.resolve("dedup.jfr"))
+                .withCommitIntervalsMs(List.of(50L))
                 .withStateDir(dir.resolve("state"))
                 .withOut(out);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -103,6 +104,10 @@ class BenchSmokeTest {
         assertThat(json.at("/store/bytes_on_disk").asLong()).isPositive();
         assertThat(json.at("/latency/records_measured").asLong()).isPositive();
         assertThat(json.at("/memory/rocksdb_budget_bytes").asLong()).isEqualTo(64L << 20);
+        assertThat(json.at("/commit_interval_sweep/0/commit_interval_ms").asLong()).isEqualTo(50);
+        assertThat(json.at("/commit_interval_sweep/0/throughput/events_per_s").asDouble()).isPositive();
+        assertThat(json.at("/commit_interval_sweep/0/latency_at_half_its_throughput/commit_interval_ms").asLong()).isEqualTo(50);
+        assertThat(json.at("/commit_interval_sweep/0/latency_at_half_its_throughput/records_measured").asLong()).isPositive();
         // The profiled pass (not counted) left its recording, with CPU samples of event-dedup's threads.
         assertThat(JfrTopFrames.read(dir.resolve("dedup.jfr"), "event-dedup-jfr").topFrames().samples()).isPositive();
         assertThat(report.table()).contains("event-dedup throughput", "plumbing throughput", "textbook dedup throughput", "event-dedup / textbook", "p99 (ms)", "bytes per stored key", "peak RocksDB memory");
