@@ -48,6 +48,7 @@ final class BrokerProcess implements AutoCloseable {
         cmd.add("io.eventdedup.tools.cli.EventDedupTools");
         cmd.add("broker");
         cmd.add("--log-segment-bytes=" + segmentBytes);
+        cmd.add("--stop-with-parent");
         return cmd;
     }
 

@@ -21,6 +21,10 @@ final class BrokerCommand implements Callable<Integer> {
             + "embedded broker's, 8 MiB; the bench's child broker uses 256 MiB).")
     Long segmentBytes;
 
+    @Option(names = "--stop-with-parent", description = "Stop when the process that started this one exits (the bench's child broker "
+            + "then never outlives a killed bench).")
+    boolean stopWithParent;
+
     @Override
     public Integer call() throws InterruptedException {
         EmbeddedKafkaCluster cluster = segmentBytes == null ? EmbeddedKafkaCluster.start()
@@ -34,6 +38,8 @@ final class BrokerCommand implements Callable<Integer> {
             cluster.close();
             closed.countDown();
         }, "broker-shutdown"));
+        // The shutdown hook closes the broker and deletes its data on the way out.
+        if (stopWithParent) ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> System.exit(0)));
         System.out.println("bootstrap.servers=" + cluster.bootstrapServers());
         System.out.flush();
         closed.await();

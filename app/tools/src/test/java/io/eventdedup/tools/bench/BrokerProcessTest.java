@@ -11,6 +11,6 @@ class BrokerProcessTest {
     void theChildIsTheToolsBrokerCommandOnTheSameJavaAndClassPath() {
         assertThat(BrokerProcess.command("/jdk/bin/java", "a.jar:b.jar", List.of("-Xmx1g"), 256L << 20)).containsExactly(
                 "/jdk/bin/java", "-Xmx1g", "-cp", "a.jar:b.jar", "io.eventdedup.tools.cli.EventDedupTools", "broker",
-                "--log-segment-bytes=268435456");
+                "--log-segment-bytes=268435456", "--stop-with-parent");
     }
 }
