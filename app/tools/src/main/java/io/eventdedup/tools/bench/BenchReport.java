@@ -466,8 +466,9 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
         row(b, "  ratio pre-keyed / ceiling", fmt(prekeyedRatio(), 3), "", "");
         row(b, "  after RUNNING: ceiling / plumbing / dedup", fmt(ceiling().eventsPerSecondAfterRunning(), 0) + " / "
                 + fmt(plumbing().eventsPerSecondAfterRunning(), 0) + " / " + fmt(dedup().eventsPerSecondAfterRunning(), 0), "", "");
-        row(b, "  CPU us/rec, process: ceil / plumb / dedup", fmt(ceiling().processCpuMicrosPerRecord(), 1) + " / "
-                + fmt(plumbing().processCpuMicrosPerRecord(), 1) + " / " + fmt(dedup().processCpuMicrosPerRecord(), 1), "", "");
+        row(b, "  CPU us/rec, process: ceil/plumb/text/dedup", fmt(ceiling().processCpuMicrosPerRecord(), 1) + " / "
+                + fmt(plumbing().processCpuMicrosPerRecord(), 1) + " / " + fmt(textbook().processCpuMicrosPerRecord(), 1) + " / "
+                + fmt(dedup().processCpuMicrosPerRecord(), 1), "", "");
         row(b, "  CPU us/rec, app threads: ceil/plumb/text/dedup", fmt(ceiling().appCpuMicrosPerRecord(), 1) + " / "
                 + fmt(plumbing().appCpuMicrosPerRecord(), 1) + " / " + fmt(textbook().appCpuMicrosPerRecord(), 1) + " / "
                 + fmt(dedup().appCpuMicrosPerRecord(), 1), "", "");

@@ -61,12 +61,12 @@ final class BenchCommand implements Callable<Integer> {
             + "event-dedup (A B A B): every ratio comes with its spread (default: ${DEFAULT-VALUE}).")
     int rounds = BenchOptions.DEFAULT_ROUNDS;
 
-    @Option(names = "--prefill-keys", paramLabel = "N[,N...]", split = ",", description = "Also run event-dedup on the main input with N "
+    @Option(names = "--prefill-keys", paramLabel = "N", split = ",", description = "Also run event-dedup on the main input with N "
             + "keys stored first (N unique events through the application), for each N: throughput, bytes per stored key and RocksDB "
             + "memory as the store grows (e.g. 1000000,10000000).")
     List<Long> prefillKeys = new ArrayList<>();
 
-    @Option(names = "--commit-intervals", paramLabel = "MS[,MS...]", split = ",", description = "Also run event-dedup with "
+    @Option(names = "--commit-intervals", paramLabel = "MS", split = ",", description = "Also run event-dedup with "
             + "kafka.commit.interval.ms set to each (e.g. 50,100,200): its throughput, then its latency at half that throughput: "
             + "the trade the shipped 100 ms is chosen by.")
     List<Long> commitIntervals = new ArrayList<>();
