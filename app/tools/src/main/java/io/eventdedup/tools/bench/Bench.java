@@ -29,6 +29,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -71,6 +72,8 @@ public final class Bench {
     static final int LATENCY_PRODUCER_LINGER_MS = 5;
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration PHASE_TIMEOUT = Duration.ofHours(2);
+    /** Log segments of the bench's own broker: the run writes gigabytes; the embedded broker's default 8 MiB would roll hundreds. */
+    static final long SEGMENT_BYTES = 256L << 20;
 
     private final BenchOptions options;
     private final PrintStream log;
@@ -81,24 +84,47 @@ public final class Bench {
         this.log = log;
     }
 
-    /** Topic names of one run; a fresh prefix per run so that runs against a shared cluster never read each other's data. */
-    record Topics(String prefix) {
+    /**
+     * Topic names of one run; a fresh prefix per run so that runs against a shared cluster never read each other's data. The
+     * inputs (and the other contenders' outputs) are named by {@code prefix}, event-dedup's outputs by {@code outPrefix}: a later
+     * round, or a pre-filled store, reads the same input and writes topics of its own.
+     */
+    record Topics(String prefix, String outPrefix) {
+        Topics(String prefix) {
+            this(prefix, prefix);
+        }
+
+        /** The same input, event-dedup's outputs of round {@code round} (1: the run's own). */
+        Topics forRound(int round) {
+            return round == 1 ? this : new Topics(prefix, prefix + "r" + round + ".");
+        }
+
+        /** The same input, event-dedup's outputs under {@code outPrefix}. */
+        Topics writingTo(String outPrefix) {
+            return new Topics(prefix, outPrefix);
+        }
+
         String telemetryIn() { return prefix + "telemetry.events"; }
         String webhooksIn() { return prefix + "webhooks.events"; }
-        String telemetryOut() { return prefix + "telemetry.events.unique"; }
-        String webhooksOut() { return prefix + "webhooks.events.unique"; }
-        String audit() { return prefix + "dedup.audit"; }
-        String dlq() { return prefix + "dedup.dlq"; }
+        String telemetryOut() { return outPrefix + "telemetry.events.unique"; }
+        String webhooksOut() { return outPrefix + "webhooks.events.unique"; }
+        String audit() { return outPrefix + "dedup.audit"; }
+        String dlq() { return outPrefix + "dedup.dlq"; }
         String ceilingTelemetry() { return prefix + "ceiling.telemetry"; }
         String ceilingWebhooks() { return prefix + "ceiling.webhooks"; }
         String plumbingTelemetry() { return prefix + "plumbing.telemetry"; }
         String plumbingWebhooks() { return prefix + "plumbing.webhooks"; }
+        String textbookTelemetry() { return prefix + "textbook.telemetry"; }
+        String textbookWebhooks() { return prefix + "textbook.webhooks"; }
         List<String> inputs() { return List.of(telemetryIn(), webhooksIn()); }
+        List<String> dedupOutputs() { return List.of(telemetryOut(), webhooksOut()); }
+        /** The topics event-dedup writes. */
+        List<String> dedupWrites() { return List.of(telemetryOut(), webhooksOut(), audit(), dlq()); }
         /** The topics event-dedup reads and writes, without the other applications' outputs. */
         List<String> dedupTopics() { return List.of(telemetryIn(), webhooksIn(), telemetryOut(), webhooksOut(), audit(), dlq()); }
         List<String> all() {
             return List.of(telemetryIn(), webhooksIn(), telemetryOut(), webhooksOut(), audit(), dlq(), ceilingTelemetry(), ceilingWebhooks(),
-                    plumbingTelemetry(), plumbingWebhooks());
+                    plumbingTelemetry(), plumbingWebhooks(), textbookTelemetry(), textbookWebhooks());
         }
     }
 
@@ -176,13 +202,11 @@ public final class Bench {
             Input main = preload(s, s.topics, profile(options), s.dedupConfig, String.format(Locale.ROOT,
                     "pre-loading %,d logical events into %s (%d partitions)...", options.events(), s.topics.telemetryIn(), options.partitions()));
             BenchReport.Workload workload = describe(s, main);
-            BenchReport.Throughput ceiling = runCeiling(s.admin, s.config("ceiling", s.topics, "ceiling", Map.of()), s.topics, main.records());
-            BenchReport.Throughput plumbing = runPlumbing(s.admin, s.config("plumbing", s.topics, "plumbing", Map.of()), s.dedupConfig,
-                    s.topics, main.records());
-            DedupPhases dedup = runDedupPhases(s, main, ceiling);
+            DedupPhases dedup = runDedupPhases(s, main);
             return new BenchReport(new BenchReport.Conditions(machine, loadAtStart, MachineInfo.loadAverage(), s.broker), workload,
-                    new BenchReport.Throughputs(ceiling, plumbing, dedup.main().throughput(), dedup.prekeyed(), dedup.main().outcomes()),
-                    dedup.latencies(), dedup.store(), dedup.memory(), dedup.reconciliation());
+                    new BenchReport.Throughputs(dedup.rounds().ceiling(), dedup.rounds().plumbing(), dedup.rounds().textbook(),
+                            dedup.rounds().dedup(), dedup.prekeyed(), dedup.outcomes()),
+                    dedup.latencies(), dedup.store(), dedup.memory(), dedup.reconciliation(), dedup.prefills(), dedup.commitIntervals());
         }
     }
 
@@ -199,6 +223,7 @@ public final class Bench {
         final Path stateRoot;
         final boolean tempState;
         EmbeddedKafkaCluster kafka;
+        BrokerProcess brokerProcess;
         String bootstrap;
         String broker;
         MockSchemaRegistry registry;
@@ -212,27 +237,32 @@ public final class Bench {
             this.stateRoot = tempState ? Files.createTempDirectory("event-dedup-bench") : options.stateDir().get();
         }
 
-        static Session open(BenchOptions options, java.util.function.Consumer<String> say) throws IOException {
+        static Session open(BenchOptions options, java.util.function.Consumer<String> say) throws IOException, InterruptedException {
             Session s = new Session(options);
             try {
                 s.connect(say);
                 return s;
-            } catch (RuntimeException | Error e) {
+            } catch (RuntimeException | Error | IOException | InterruptedException e) {
                 s.close();
                 throw e;
             }
         }
 
-        private void connect(java.util.function.Consumer<String> say) {
+        private void connect(java.util.function.Consumer<String> say) throws IOException, InterruptedException {
+            String version = org.apache.kafka.common.utils.AppInfoParser.getVersion();
             if (options.bootstrap().isPresent()) {
                 bootstrap = options.bootstrap().get();
                 broker = "external " + bootstrap;
-            } else {
+            } else if (options.inProcessBroker()) {
                 say.accept("starting a Kafka broker in this process...");
-                // Larger log segments: the run writes gigabytes; the default 8 MiB of the embedded broker would roll hundreds.
-                kafka = EmbeddedKafkaCluster.start(Map.of("log.segment.bytes", Integer.toString(256 << 20)));
+                kafka = EmbeddedKafkaCluster.start(Map.of("log.segment.bytes", Long.toString(SEGMENT_BYTES)));
                 bootstrap = kafka.bootstrapServers();
-                broker = "embedded (in-process KRaft, Kafka " + org.apache.kafka.common.utils.AppInfoParser.getVersion() + ")";
+                broker = "embedded (in-process KRaft, Kafka " + version + ")";
+            } else {
+                say.accept("starting a Kafka broker in a JVM of its own...");
+                brokerProcess = BrokerProcess.start(SEGMENT_BYTES, List.of());
+                bootstrap = brokerProcess.bootstrapServers();
+                broker = "own process (pid " + brokerProcess.pid() + ", KRaft, Kafka " + version + ", " + BrokerProcess.HEAP + ")";
             }
             registry = MockSchemaRegistry.forScope(scope);
             dedupConfig = config("event-dedup", topics, "event-dedup", Map.of());
@@ -249,14 +279,28 @@ public final class Bench {
             return new KafkaProducer<>(producerConfig(bootstrap, clientSettings, lingerMs));
         }
 
+        /** The prefix of every topic of this run: its inputs and outputs ({@code bench-TAG.}) and its applications' ({@code bench-TAG-NAME-}). */
+        String runPrefix() {
+            return "bench-" + tag;
+        }
+
+        /** CPU nanoseconds of the broker's own process so far; -1 when it has none of its own (in this JVM, or remote). */
+        long brokerCpuNanos() {
+            return brokerProcess == null ? -1 : brokerProcess.cpuNanos();
+        }
+
         @Override
-        public void close() throws IOException {
+        public void close() throws IOException, InterruptedException {
             try {
                 if (admin != null) admin.close();
             } finally {
-                if (kafka != null) kafka.close();
-                MockSchemaRegistry.drop(scope);
-                if (tempState) deleteTree(stateRoot);
+                try {
+                    if (kafka != null) kafka.close();
+                    if (brokerProcess != null) brokerProcess.close();
+                } finally {
+                    MockSchemaRegistry.drop(scope);
+                    if (tempState) deleteTree(stateRoot);
+                }
             }
         }
     }
@@ -268,9 +312,15 @@ public final class Bench {
         }
     }
 
-    /** What the event-dedup phases measured: the main run, its store, the pre-keyed run, reconciliation, latency and memory. */
-    private record DedupPhases(DedupRun main, StoreFootprint store, BenchReport.Throughput prekeyed,
-                               BenchReport.Reconciliation reconciliation, BenchReport.Latencies latencies, BenchReport.Memory memory) {}
+    /** What the event-dedup phases measured: the rounds, round 1's outcomes and store, the pre-keyed run, reconciliation, latency, memory. */
+    private record DedupPhases(Rounds rounds, BenchReport.Outcomes outcomes, StoreFootprint store, List<BenchReport.Prefill> prefills,
+                               List<BenchReport.CommitIntervalPoint> commitIntervals,
+                               BenchReport.Throughput prekeyed, BenchReport.Reconciliation reconciliation, BenchReport.Latencies latencies,
+                               BenchReport.Memory memory) {}
+
+    /** The alternating throughput phases, and event-dedup's outcomes in round 1. */
+    private record Rounds(BenchReport.Phase ceiling, BenchReport.Phase plumbing, BenchReport.Phase textbook, BenchReport.Phase dedup,
+                          BenchReport.Outcomes outcomes) {}
 
     /** Writes a whole workload into the input's topics, as fast as it can. */
     private Input preload(Session s, Topics topics, LoadProfile profile, AppConfig config, String announcement) {
@@ -299,28 +349,123 @@ public final class Bench {
     }
 
     /**
-     * Every phase of the real application, with heap and RocksDB memory sampled from its first start to the end: throughput and
-     * store footprint on the main input, throughput on pre-keyed input, reconciliation of both, then latency.
+     * The throughput rounds and every later phase of the real application, with heap and RocksDB memory sampled from the first
+     * round to the end: round 1's store footprint, the pre-filled stores (before the latency phases add records to the main
+     * input), throughput on pre-keyed input, reconciliation of both, then latency.
      */
-    private DedupPhases runDedupPhases(Session s, Input main, BenchReport.Throughput ceiling) throws Exception {
+    private DedupPhases runDedupPhases(Session s, Input main) throws Exception {
         System.gc();
         long heapBefore = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         ResourceSampler sampler = new ResourceSampler(100).start();
-        say("event-dedup: processing the same input with the real application (exactly_once_v2)...");
-        DedupRun run = runDedup("event-dedup", s.admin, s.dedupConfig, s.topics, main.records());
+        Rounds rounds = runRounds(s, main);
         StoreFootprint store = measureStore(s.dedupConfig);
+        List<BenchReport.Prefill> prefills = new ArrayList<>();
+        for (long keys : options.prefillKeys()) prefills.add(runPrefilled(s, main, keys));
+        List<BenchReport.CommitIntervalPoint> commitIntervals = new ArrayList<>();
+        for (long ms : options.commitIntervalsMs()) commitIntervals.add(runCommitInterval(s, main, ms, commitIntervals.size()));
         Input prekeyedInput = preloadPrekeyed(s);
         say("event-dedup, pre-keyed: the same application and workload, input partitioned by the dedup key, no repartition...");
-        BenchReport.Throughput prekeyed = runDedup("event-dedup, pre-keyed", s.admin, prekeyedInput.config(), prekeyedInput.topics(),
-                prekeyedInput.records()).throughput();
+        BenchReport.Throughput prekeyed = runDedup(s, "event-dedup, pre-keyed", prekeyedInput.config(), prekeyedInput.topics(),
+                prekeyedInput.records(), Optional.empty()).throughput();
         BenchReport.Reconciliation reconciliation = options.reconcile()
                 ? reconcileBoth(s, main, prekeyedInput) : BenchReport.Reconciliation.skipped();
         BenchReport.Latencies latencies = options.rateDuration().isZero()
-                ? BenchReport.Latencies.skipped() : runLatencies(s, main, prekeyedInput, ceiling, run.throughput(), prekeyed);
+                ? BenchReport.Latencies.skipped() : runLatencies(s, main, prekeyedInput, rounds.ceiling().mean(), rounds.dedup().mean(), prekeyed);
         sampler.close();
         BenchReport.Memory memory = new BenchReport.Memory(Runtime.getRuntime().maxMemory(), heapBefore, sampler.peakHeapUsed(),
                 sampler.peakHeapLive(), sampler.peakRocksDb(), s.dedupConfig.rocksDbMemoryBytes(), sampler.samples());
-        return new DedupPhases(run, store, prekeyed, reconciliation, latencies, memory);
+        return new DedupPhases(rounds, rounds.outcomes(), store, prefills, commitIntervals, prekeyed, reconciliation, latencies, memory);
+    }
+
+    /**
+     * A B A B: every round runs the ceiling, the plumbing, the textbook dedup and event-dedup on the same input, each with a
+     * fresh consumer group and state, so that drift of the machine's load weighs on every contender alike and each ratio comes
+     * with its spread. Round 1's event-dedup is the run's own ({@code s.dedupConfig}: its state serves the later phases); later
+     * rounds write outputs of their own.
+     */
+    private Rounds runRounds(Session s, Input main) throws Exception {
+        List<BenchReport.Throughput> ceiling = new ArrayList<>(), plumbing = new ArrayList<>(), textbook = new ArrayList<>(), dedup = new ArrayList<>();
+        BenchReport.Outcomes outcomes = null;
+        long records = main.records();
+        for (int r = 1; r <= options.rounds(); r++) {
+            String id = r == 1 ? "" : "-r" + r;
+            String label = options.rounds() == 1 ? "" : " (round " + r + " of " + options.rounds() + ")";
+            ceiling.add(runCeiling(s, s.config("ceiling" + id, s.topics, "ceiling" + id, Map.of()), s.topics, records, label));
+            plumbing.add(runPlumbing(s, s.config("plumbing" + id, s.topics, "plumbing" + id, Map.of()), s.dedupConfig, s.topics, records, label));
+            textbook.add(runTextbook(s, s.config("textbook" + id, s.topics, "textbook" + id, Map.of()), s.dedupConfig, s.topics, records, label));
+            Topics topics = s.topics.forRound(r);
+            if (r > 1) createTopics(s.admin, topics.dedupWrites());
+            AppConfig config = r == 1 ? s.dedupConfig : s.config("event-dedup" + id, topics, "event-dedup" + id, Map.of());
+            say("event-dedup" + label + ": processing the same input with the real application (exactly_once_v2)...");
+            DedupRun run = runDedup(s, "event-dedup" + label, config, topics, records, Optional.empty());
+            dedup.add(run.throughput());
+            if (r == 1) outcomes = run.outcomes();
+        }
+        if (options.jfr().isPresent()) profileDedup(s, main, options.rounds() + 1);
+        return new Rounds(new BenchReport.Phase(ceiling), new BenchReport.Phase(plumbing), new BenchReport.Phase(textbook),
+                new BenchReport.Phase(dedup), outcomes);
+    }
+
+    /**
+     * One more event-dedup pass over the main input, fresh group and state, under a Flight Recorder recording: not counted in the
+     * rounds (the recording costs CPU); its CPU samples are summarised in the log.
+     */
+    private void profileDedup(Session s, Input main, int round) throws Exception {
+        Topics topics = s.topics.forRound(round);
+        createTopics(s.admin, topics.dedupWrites());
+        AppConfig config = s.config("event-dedup-jfr", topics, "event-dedup-jfr", Map.of());
+        say("profile (not counted): event-dedup once more under Java Flight Recorder...");
+        runDedup(s, "profile: event-dedup", config, topics, main.records(), options.jfr());
+        say(JfrTopFrames.read(options.jfr().get(), config.applicationId()).text(25));
+    }
+
+    /**
+     * event-dedup with {@code kafka.commit.interval.ms=ms}: its throughput on the main input (fresh group and state, outputs of its
+     * own), then the same application (same id and state) fed at half that throughput on an input of its own, so that no backlog
+     * of other phases' latency records precedes the measured ones.
+     */
+    private BenchReport.CommitIntervalPoint runCommitInterval(Session s, Input main, long ms, int index) throws Exception {
+        String name = "commit-" + ms + "ms";
+        Map<String, String> extra = Map.of("kafka." + StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(ms));
+        Topics own = new Topics(s.topics.prefix() + name + ".");
+        createTopics(s.admin, own.dedupTopics());
+        Topics onMain = s.topics.writingTo(own.prefix());
+        say(String.format(Locale.ROOT, "%s: event-dedup with commit.interval.ms=%d on the main input...", name, ms));
+        BenchReport.Throughput t = runDedup(s, name, s.config(name, onMain, name, extra), onMain, main.records(), Optional.empty()).throughput();
+        Input latencyInput = new Input(own, main.profile(), s.config(name, own, name, extra), main.ledger());
+        BenchReport.Latency l = runLatency(s, latencyInput, "commit.interval.ms=" + ms + ", half its throughput", t.eventsPerSecond() / 2, 10 + index);
+        return new BenchReport.CommitIntervalPoint(ms, t, l);
+    }
+
+    /**
+     * event-dedup with {@code keys} entries in its store before the main input: a fill input of {@code keys} unique events (no
+     * retries, no bad records, its own seed) goes through the application first; then the same application (same id, same
+     * state) reads the main input, measured. Both steps write their outputs to topics of their own.
+     */
+    private BenchReport.Prefill runPrefilled(Session s, Input main, long keys) throws Exception {
+        String name = "prefill-" + keys;
+        Topics fill = new Topics(s.topics.prefix() + name + ".");
+        createTopics(s.admin, fill.dedupTopics());
+        AppConfig fillConfig = s.config(name, fill, name, Map.of());
+        LoadProfile profile = profile(options).toBuilder().events(keys).duplicateRatio(0).mismatchShare(0).malformedShare(0)
+                .seed(options.seed() + 1000 + keys).build();
+        Input input = preload(s, fill, profile, fillConfig, String.format(Locale.ROOT,
+                "prefill: pre-loading %,d unique events into %s...", keys, fill.telemetryIn()));
+        long t0 = System.nanoTime();
+        runDedup(s, name + ": filling the store", fillConfig, fill, input.records(), Optional.empty());
+        double fillSeconds = (System.nanoTime() - t0) / 1e9;
+        Topics measured = s.topics.writingTo(fill.prefix());
+        AppConfig config = s.config(name, measured, name, Map.of());
+        say(String.format(Locale.ROOT, "%s: the main input on a store of %,d keys...", name, keys));
+        ResourceSampler sampler = new ResourceSampler(100).start();
+        DedupRun run;
+        try {
+            run = runDedup(s, name + ": measured", config, measured, main.records(), Optional.empty());
+        } finally {
+            sampler.close();
+        }
+        StoreFootprint store = measureStore(config);
+        return new BenchReport.Prefill(keys, fillSeconds, run.throughput(), store, sampler.peakRocksDb(), config.rocksDbMemoryBytes());
     }
 
     /** The stores' size on disk after the application closed cleanly. */
@@ -371,31 +516,46 @@ public final class Bench {
         AppConfig dedupConfig = s.config("warmup-event-dedup", topics, "warmup-event-dedup", Map.of());
         Input input = preload(s, topics, profile, dedupConfig, String.format(Locale.ROOT,
                 "warm-up (not measured): %,d logical events through both applications...", profile.events()));
-        runCeiling(s.admin, s.config("warmup-ceiling", topics, "warmup-ceiling", Map.of()), topics, input.records());
-        runPlumbing(s.admin, s.config("warmup-plumbing", topics, "warmup-plumbing", Map.of()), dedupConfig, topics, input.records());
-        runDedup("warm-up: event-dedup", s.admin, dedupConfig, topics, input.records());
+        runCeiling(s, s.config("warmup-ceiling", topics, "warmup-ceiling", Map.of()), topics, input.records(), " (warm-up)");
+        runPlumbing(s, s.config("warmup-plumbing", topics, "warmup-plumbing", Map.of()), dedupConfig, topics, input.records(), " (warm-up)");
+        runTextbook(s, s.config("warmup-textbook", topics, "warmup-textbook", Map.of()), dedupConfig, topics, input.records(), " (warm-up)");
+        runDedup(s, "warm-up: event-dedup", dedupConfig, topics, input.records(), Optional.empty());
     }
 
-    private BenchReport.Throughput runCeiling(Admin admin, AppConfig config, Topics topics, long records) throws Exception {
+    private BenchReport.Throughput runCeiling(Session s, AppConfig config, Topics topics, long records, String label) throws Exception {
         Properties props = StreamsProperties.build(config);
         Map<String, String> copy = new LinkedHashMap<>();
         copy.put(topics.telemetryIn(), topics.ceilingTelemetry());
         copy.put(topics.webhooksIn(), topics.ceilingWebhooks());
-        say("ceiling: copying the input with an exactly_once_v2 Streams application (same Streams properties)...");
-        return runStreams("ceiling", CeilingTopology.build(copy, props), props, admin, config, topics, List.of(), records);
+        say("ceiling" + label + ": copying the input with an exactly_once_v2 Streams application (same Streams properties)...");
+        return runStreams(s, "ceiling" + label, CeilingTopology.build(copy, props), props, config, topics, List.of(), records);
     }
 
-    private BenchReport.Throughput runPlumbing(Admin admin, AppConfig config, AppConfig dedupConfig, Topics topics, long records) throws Exception {
+    private BenchReport.Throughput runPlumbing(Session s, AppConfig config, AppConfig dedupConfig, Topics topics, long records, String label)
+            throws Exception {
         Properties props = StreamsProperties.build(config);
-        java.time.Duration telemetryRetention = retentionOf(dedupConfig, "telemetry");
-        java.time.Duration webhooksRetention = retentionOf(dedupConfig, "webhooks");
-        List<PlumbingTopology.Route> routes = List.of(
-                new PlumbingTopology.Route(topics.telemetryIn(), topics.plumbingTelemetry(), telemetryRetention),
-                new PlumbingTopology.Route(topics.webhooksIn(), topics.plumbingWebhooks(), webhooksRetention));
         List<String> repartitions = List.of(repartitionTopic(config, PlumbingTopology.repartitionName(0)),
                 repartitionTopic(config, PlumbingTopology.repartitionName(1)));
-        say("plumbing: the same input through event-dedup's reads and writes (repartition, changelogged window store, output), no logic...");
-        return runStreams("plumbing", PlumbingTopology.build(routes, props), props, admin, config, topics, repartitions, records);
+        say("plumbing" + label + ": the same input through event-dedup's reads and writes (repartition, changelogged window store, output), no logic...");
+        return runStreams(s, "plumbing" + label, PlumbingTopology.build(routes(dedupConfig, topics, topics.plumbingTelemetry(), topics.plumbingWebhooks()), props),
+                props, config, topics, repartitions, records);
+    }
+
+    private BenchReport.Throughput runTextbook(Session s, AppConfig config, AppConfig dedupConfig, Topics topics, long records, String label)
+            throws Exception {
+        Properties props = StreamsProperties.build(config);
+        List<String> repartitions = List.of(repartitionTopic(config, TextbookTopology.repartitionName(0)),
+                repartitionTopic(config, TextbookTopology.repartitionName(1)));
+        say("textbook" + label + ": the textbook dedup (full decode, String ids, repartition, WindowStore<String, Long>, re-encode)...");
+        Topology topology = TextbookTopology.build(routes(dedupConfig, topics, topics.textbookTelemetry(), topics.textbookWebhooks()),
+                new GenericAvroSerde(s.registry), props);
+        return runStreams(s, "textbook" + label, topology, props, config, topics, repartitions, records);
+    }
+
+    /** Both inputs to the given outputs, each with its source's store retention (the observation window) as the store's. */
+    private static List<PlumbingTopology.Route> routes(AppConfig dedupConfig, Topics topics, String telemetryOut, String webhooksOut) {
+        return List.of(new PlumbingTopology.Route(topics.telemetryIn(), telemetryOut, retentionOf(dedupConfig, "telemetry")),
+                new PlumbingTopology.Route(topics.webhooksIn(), webhooksOut, retentionOf(dedupConfig, "webhooks")));
     }
 
     /** The retention of the source's dedup store: its observation window (observation-factor × TTL). */
@@ -404,8 +564,9 @@ public final class Bench {
                 .orElseThrow(() -> new IllegalStateException("the bench configuration has no source " + source)).observationWindow();
     }
 
-    private BenchReport.Throughput runStreams(String phase, org.apache.kafka.streams.Topology topology, Properties props, Admin admin,
-                                              AppConfig config, Topics topics, List<String> repartitions, long records) throws Exception {
+    private BenchReport.Throughput runStreams(Session s, String phase, Topology topology, Properties props, AppConfig config, Topics topics,
+                                              List<String> repartitions, long records) throws Exception {
+        PhaseMeter meter = new PhaseMeter(s, topics);
         KafkaStreams streams = new KafkaStreams(topology, props);
         long[] runningAt = {-1};
         boolean[] failed = {false};
@@ -414,7 +575,6 @@ public final class Bench {
             if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) failed[0] = true;
         });
         long t0 = System.nanoTime();
-        CpuMeter cpu = new CpuMeter();
         try {
             streams.start();
             // Repartition topics exist once the group's leader has created them, before the first RUNNING.
@@ -423,12 +583,12 @@ public final class Bench {
                 if (failed[0] || System.nanoTime() > deadline) throw new IllegalStateException("the " + phase + " application did not reach RUNNING: " + streams.state());
                 Thread.sleep(10);
             }
-            CommitWatcher watcher = CommitWatcher.of(admin, config.applicationId(), topics.inputs(), repartitions);
+            CommitWatcher watcher = CommitWatcher.of(s.admin, config.applicationId(), topics.inputs(), repartitions);
             boolean done = watcher.await(POLL, PHASE_TIMEOUT, () -> failed[0], progress(phase, records, t0));
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (!done) throw new IllegalStateException("the " + phase + " application did not finish the input (state " + streams.state() + ")");
             double toRunning = runningAt[0] < 0 ? 0 : (runningAt[0] - t0) / 1e9;
-            return measured(phase, records, seconds, toRunning, cpu, config, "");
+            return meter.measured(phase, records, seconds, toRunning, config, Double.NaN, "");
         } finally {
             streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(60)).leaveGroup(true));
         }
@@ -436,29 +596,88 @@ public final class Bench {
 
     private record DedupRun(BenchReport.Throughput throughput, BenchReport.Outcomes outcomes) {}
 
-    /** Runs the real application over a pre-loaded input until the group has committed all of it, then closes it cleanly. */
-    private DedupRun runDedup(String phase, Admin admin, AppConfig config, Topics topics, long records) throws Exception {
+    /**
+     * Runs the real application over a pre-loaded input until the group has committed all of it, then closes it cleanly; with
+     * {@code jfr}, under a Flight Recorder recording (JDK's "profile" settings) dumped there.
+     */
+    private DedupRun runDedup(Session s, String phase, AppConfig config, Topics topics, long records, Optional<Path> jfr) throws Exception {
+        PhaseMeter meter = new PhaseMeter(s, topics);
+        jdk.jfr.Recording recording = jfr.isPresent() ? startRecording() : null;
         long t0 = System.nanoTime();
-        CpuMeter cpu = new CpuMeter();
-        try (DedupApplication app = DedupApplication.start(config)) {
+        try (FirstOutputClock firstOutput = new FirstOutputClock(s.admin, topics.dedupOutputs(), t0);
+             DedupApplication app = DedupApplication.start(config)) {
             double toRunning = awaitRunning(app, t0);
-            CommitWatcher watcher = CommitWatcher.of(admin, config.applicationId(), topics.inputs(), repartitionTopics(config));
+            CommitWatcher watcher = CommitWatcher.of(s.admin, config.applicationId(), topics.inputs(), repartitionTopics(config));
             boolean done = watcher.await(POLL, PHASE_TIMEOUT, app::failed, progress(phase, records, t0));
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (!done) throw new IllegalStateException(phase + " did not finish the input (state " + app.state() + ")");
-            BenchReport.Throughput t = measured(phase, records, seconds, toRunning, cpu, config, "; closing cleanly...");
+            if (recording != null) dumpRecording(recording, jfr.get());
+            BenchReport.Throughput t = meter.measured(phase, records, seconds, toRunning, config, firstOutput.seconds(), "; closing cleanly...");
             return new DedupRun(t, outcomes(app.meters()));
+        } finally {
+            if (recording != null) recording.close();
         }
     }
 
-    /** One throughput phase's figures, said as one line (with {@code suffix}) and returned. */
-    private BenchReport.Throughput measured(String phase, long records, double seconds, double toRunning, CpuMeter cpu, AppConfig config,
-                                            String suffix) {
-        BenchReport.Throughput t = new BenchReport.Throughput(records, seconds, toRunning, MachineInfo.loadAverage()[0],
-                cpu.processCpuNanosSinceStart() / 1e9, CpuMeter.threadsCpuNanos(config.applicationId()) / 1e9);
-        say(String.format(Locale.ROOT, "%s: %,d records in %.1f s: %,.0f events/s (%.1f s to RUNNING); CPU per record %.1f us process, %.1f us app threads%s",
-                phase, records, seconds, t.eventsPerSecond(), toRunning, t.processCpuMicrosPerRecord(), t.appCpuMicrosPerRecord(), suffix));
-        return t;
+    private static jdk.jfr.Recording startRecording() throws IOException, java.text.ParseException {
+        jdk.jfr.Recording r = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+        r.setName("event-dedup-bench");
+        r.start();
+        return r;
+    }
+
+    private void dumpRecording(jdk.jfr.Recording recording, Path file) throws IOException {
+        recording.stop();
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        recording.dump(file);
+        say("JFR recording of this phase written to " + file.toAbsolutePath() + " (jfr print --events jdk.ExecutionSample " + file + ")");
+    }
+
+    /**
+     * What one phase cost, from its start: this process's CPU, the broker's (when it has a process of its own) and every topic's
+     * growth (the run's topics, internal ones included).
+     */
+    private final class PhaseMeter {
+        private final Session s;
+        private final Topics topics;
+        private final long brokerStart;
+        private final TopicTraffic.Snapshot before;
+        private final CpuMeter cpu;
+
+        PhaseMeter(Session s, Topics topics) throws InterruptedException {
+            this.s = s;
+            this.topics = topics;
+            this.before = TopicTraffic.snapshot(s.admin, s.runPrefix());
+            this.brokerStart = s.brokerCpuNanos();
+            this.cpu = new CpuMeter();
+        }
+
+        /** The phase's figures, said as one line (with {@code suffix}) and returned. Call before the application closes. */
+        BenchReport.Throughput measured(String phase, long records, double seconds, double toRunning, AppConfig config, double firstOutput,
+                                        String suffix) throws InterruptedException {
+            double processCpu = cpu.processCpuNanosSinceStart() / 1e9;
+            double appCpu = CpuMeter.threadsCpuNanos(config.applicationId()) / 1e9;
+            long brokerNow = s.brokerCpuNanos();
+            double brokerCpu = brokerStart < 0 || brokerNow < 0 ? Double.NaN : (brokerNow - brokerStart) / 1e9;
+            List<TopicTraffic.Written> written = TopicTraffic.between(before, TopicTraffic.snapshot(s.admin, s.runPrefix()), TopicTraffic.roles(topics));
+            BenchReport.Throughput t = new BenchReport.Throughput(records, seconds, toRunning, MachineInfo.loadAverage()[0], processCpu, appCpu,
+                    brokerCpu, firstOutput, written);
+            say(String.format(Locale.ROOT, "%s: %,d records in %.1f s: %,.0f events/s (%.1f s to RUNNING); CPU per record %.1f us process, "
+                            + "%.1f us app threads, %.1f us broker; written per record: %s%s",
+                    phase, records, seconds, t.eventsPerSecond(), toRunning, t.processCpuMicrosPerRecord(), t.appCpuMicrosPerRecord(),
+                    t.brokerCpuMicrosPerRecord(), writesText(written, records), suffix));
+            return t;
+        }
+    }
+
+    private static String writesText(List<TopicTraffic.Written> written, long records) {
+        List<String> parts = new ArrayList<>();
+        for (TopicTraffic.Written w : TopicTraffic.byRole(written)) {
+            if (w.role().equals("input")) continue;
+            parts.add(String.format(Locale.ROOT, "%s %.2f rec %.0f B", w.role(), w.offsetsPerRecord(records), w.bytesPerRecord(records)));
+        }
+        return parts.isEmpty() ? "nothing" : String.join(", ", parts);
     }
 
     private BenchReport.Latency runLatency(Session s, Input input, String basis, double offeredRate, int seedOffset) throws Exception {

@@ -23,15 +23,18 @@ import java.util.concurrent.Callable;
 /** {@code event-dedup bench}: event-dedup's throughput, latency, store size and memory next to the exactly-once ceiling. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Benchmark event-dedup against the exactly-once ceiling, in one run, on one broker and one pre-loaded input: an "
-                        + "exactly_once_v2 Streams application that only copies the input (the ceiling), then one with event-dedup's reads "
-                        + "and writes but none of its logic (the plumbing: repartition, changelogged store, output), then the real event-dedup "
-                        + "(fingerprints, repartitioning, audit, metrics) on the same input, then event-dedup on the same workload sent "
-                        + "partitioned by the dedup key (no repartition); then event-dedup's end-to-end latency at half the ceiling's "
-                        + "throughput, at half its own and pre-keyed at half its own, its bytes per stored key on disk, and its peak heap "
-                        + "and RocksDB memory. About 10 minutes with the defaults.",
-                "Starts a Kafka broker in this process unless --bootstrap names a cluster (topics are created with a fresh "
-                        + "bench-<id>. prefix and left there). Prints a table; --out writes the same figures as JSON.",
+                "Benchmark event-dedup against the exactly-once ceiling and the textbook dedup, in one run, on one broker and one "
+                        + "pre-loaded input, in alternating rounds: an exactly_once_v2 Streams application that only copies the input (the "
+                        + "ceiling), one with event-dedup's reads and writes but none of its logic (the plumbing: repartition, changelogged "
+                        + "store, output), the textbook Kafka Streams dedup (full Avro decode, String ids, repartition, window store, "
+                        + "re-encode), and the real event-dedup (fingerprints, repartitioning, audit, metrics); then event-dedup on the same "
+                        + "workload sent partitioned by the dedup key (no repartition); then event-dedup's end-to-end latency at half the "
+                        + "ceiling's throughput, at half its own and pre-keyed at half its own, its bytes per stored key on disk, its peak "
+                        + "heap and RocksDB memory, and with --prefill-keys the same at larger stores. Reports the CPU of the applications "
+                        + "and of the broker, and what each wrote to every topic, per input record.",
+                "Starts a Kafka broker in a JVM of its own (same java, same class path: the `broker` command) unless "
+                        + "--in-process-broker or --bootstrap (topics are created with a fresh bench-<id>. prefix and left there). "
+                        + "Prints a table; --out writes the same figures as JSON.",
                 "Exit status: 0 done (whether or not the targets are met), 1 the run failed, 2 bad arguments."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--events", paramLabel = "N", description = "Logical events to pre-load (records are ~1.26x: 20%% duplicates, "
@@ -47,8 +50,30 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Write the figures as JSON to this file.")
     Path out;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT[,...]", description = "Use this Kafka cluster instead of a broker in this process.")
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT[,...]", description = "Use this Kafka cluster instead of starting a broker.")
     String bootstrap;
+
+    @Option(names = "--in-process-broker", description = "Start the broker in this JVM instead of a JVM of its own (its CPU is then "
+            + "not reported apart, and it competes with the applications for this JVM's heap and GC).")
+    boolean inProcessBroker;
+
+    @Option(names = "--rounds", paramLabel = "N", description = "Rounds of the throughput phases, alternating ceiling, plumbing, textbook, "
+            + "event-dedup (A B A B): every ratio comes with its spread (default: ${DEFAULT-VALUE}).")
+    int rounds = BenchOptions.DEFAULT_ROUNDS;
+
+    @Option(names = "--prefill-keys", paramLabel = "N", split = ",", description = "Also run event-dedup on the main input with N "
+            + "keys stored first (N unique events through the application), for each N: throughput, bytes per stored key and RocksDB "
+            + "memory as the store grows (e.g. 1000000,10000000).")
+    List<Long> prefillKeys = new ArrayList<>();
+
+    @Option(names = "--commit-intervals", paramLabel = "MS", split = ",", description = "Also run event-dedup with "
+            + "kafka.commit.interval.ms set to each (e.g. 50,100,200): its throughput, then its latency at half that throughput: "
+            + "the trade the shipped 100 ms is chosen by.")
+    List<Long> commitIntervals = new ArrayList<>();
+
+    @Option(names = "--jfr", paramLabel = "FILE", description = "After the rounds, run event-dedup once more (not counted) under Java "
+            + "Flight Recorder into FILE; the log gets its CPU samples by top frame, by nearest event-dedup frame and by thread.")
+    Path jfr;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Base configuration (e.g. kafka.* security settings for "
             + "--bootstrap, rocksdb.memory.budget, num.stream.threads); the bench sets topics, ids, state dir, registry and HTTP port.")
@@ -89,7 +114,8 @@ final class BenchCommand implements Callable<Integer> {
             }
             options = new BenchOptions(events, partitions, Duration.ofSeconds(rateSeconds), Optional.ofNullable(out), Optional.ofNullable(bootstrap),
                     base, Optional.ofNullable(rocksDbBudget), tenants, seed, reconcile, Optional.ofNullable(stateDir), Duration.ofSeconds(warmupSeconds),
-                    warmupEvents != null ? warmupEvents : BenchOptions.defaultWarmupEvents(events));
+                    warmupEvents != null ? warmupEvents : BenchOptions.defaultWarmupEvents(events), rounds, inProcessBroker,
+                    prefillKeys, Optional.ofNullable(jfr), commitIntervals);
             AppConfig probe = Bench.previewConfig(options);
             AvroLimits.apply(probe);
         } catch (IllegalArgumentException | ConfigException e) {

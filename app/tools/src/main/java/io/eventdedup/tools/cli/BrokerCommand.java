@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -16,9 +17,18 @@ final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--topic", paramLabel = "NAME[:PARTITIONS]", description = "Create a topic at start-up (repeatable; default 6 partitions).")
     List<String> topics = List.of();
 
+    @Option(names = "--log-segment-bytes", paramLabel = "BYTES", description = "log.segment.bytes of the broker (default: the "
+            + "embedded broker's, 8 MiB; the bench's child broker uses 256 MiB).")
+    Long segmentBytes;
+
+    @Option(names = "--stop-with-parent", description = "Stop when the process that started this one exits (the bench's child broker "
+            + "then never outlives a killed bench).")
+    boolean stopWithParent;
+
     @Override
     public Integer call() throws InterruptedException {
-        EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start();
+        EmbeddedKafkaCluster cluster = segmentBytes == null ? EmbeddedKafkaCluster.start()
+                : EmbeddedKafkaCluster.start(Map.of("log.segment.bytes", Long.toString(segmentBytes)));
         for (String t : topics) {
             String[] parts = t.split(":", 2);
             cluster.createTopics(parts.length == 2 ? Integer.parseInt(parts[1]) : 6, parts[0]);
@@ -28,6 +38,8 @@ final class BrokerCommand implements Callable<Integer> {
             cluster.close();
             closed.countDown();
         }, "broker-shutdown"));
+        // The shutdown hook closes the broker and deletes its data on the way out.
+        if (stopWithParent) ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> System.exit(0)));
         System.out.println("bootstrap.servers=" + cluster.bootstrapServers());
         System.out.flush();
         closed.await();

@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The bench's code path end to end on a few thousand events (the bench itself is a command, not a test): embedded broker,
- * pre-load, ceiling, event-dedup, store footprint, reconciliation, latency phase, table and JSON.
+ * The bench's code path end to end on a few thousand events (the bench itself is a command, not a test): the broker in a JVM of
+ * its own, pre-load, two rounds of ceiling, plumbing, textbook and event-dedup, store footprint, reconciliation, latency phases,
+ * a pre-filled store, table and JSON.
  */
 class BenchSmokeTest {
     /** Every figure the JSON promises. */
@@ -33,6 +34,14 @@ class BenchSmokeTest {
             "/throughput/plumbing/events_per_s", "/throughput/plumbing/records", "/throughput/plumbing_ratio",
             "/throughput/event_dedup_over_plumbing", "/throughput/event_dedup_prekeyed/events_per_s", "/throughput/prekeyed_ratio",
             "/latency_prekeyed_at_half_its_throughput/ran", "/latency_prekeyed_at_half_its_throughput/p99_ms",
+            "/throughput/textbook/events_per_s", "/throughput/textbook/per_round", "/throughput/event_dedup/per_round",
+            "/throughput/event_dedup/broker_cpu_us_per_record", "/throughput/textbook/broker_cpu_us_per_record",
+            "/throughput/event_dedup/writes_per_input_record/repartition", "/throughput/event_dedup/writes_per_input_record/changelog",
+            "/throughput/event_dedup/writes_per_input_record/output", "/throughput/event_dedup/writes_per_input_record/audit",
+            "/throughput/event_dedup/writes_per_input_record/dlq", "/throughput/event_dedup/seconds_to_first_output_empty_store",
+            "/ratios/event_dedup_over_textbook", "/ratios/event_dedup_over_textbook_spread/min", "/ratios/event_dedup_over_textbook_spread/max",
+            "/ratios/event_dedup_over_plumbing", "/ratios/event_dedup_over_plumbing_spread/per_round",
+            "/prefill/0/prefilled_keys", "/prefill/0/throughput/events_per_s", "/prefill/0/bytes_per_key", "/prefill/0/rocksdb_peak_bytes",
             "/throughput/ratio", "/throughput/event_dedup_outcomes/unique", "/throughput/event_dedup_outcomes/duplicate",
             "/latency/ran", "/latency/offered_rate_per_s", "/latency/achieved_rate_per_s", "/latency/commit_interval_ms",
             "/latency/records_measured", "/latency/p50_ms", "/latency/p99_ms", "/latency/p999_ms", "/latency/max_ms",
@@ -41,10 +50,11 @@ class BenchSmokeTest {
             "/memory/peak_heap_used_bytes", "/memory/peak_heap_live_after_gc_bytes", "/memory/heap_max_bytes",
             "/memory/rocksdb_peak_bytes", "/memory/rocksdb_budget_bytes", "/memory/rocksdb_within_budget",
             "/reconciliation/ran", "/reconciliation/ok",
-            "/targets/throughput_ratio/met", "/targets/p99_latency_ms/met", "/targets/bytes_per_key/met", "/targets/rocksdb_memory_bytes/met");
+            "/targets/event_dedup_over_textbook/met", "/targets/event_dedup_over_plumbing/met", "/targets/broker_cpu_us_per_record/met",
+            "/targets/seconds_to_first_output/met", "/targets/prefill_throughput_ratio/met", "/targets/p99_latency_ms/met", "/targets/bytes_per_key/met", "/targets/rocksdb_memory_bytes/met");
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void runsEveryPhaseAndReportsEveryFigure(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("bench.json");
         BenchOptions options = BenchOptions.defaults()
@@ -56,6 +66,10 @@ class BenchSmokeTest {
                 .withRocksDbBudget("64MiB") // the budget is process-wide: the same as the other in-process app tests
                 .withWarmupEvents(0)
                 .withReconcile(true)
+                .withRounds(2)
+                .withPrefillKeys(List.of(1_000L))
+                .withJfr(dir.resolve("dedup.jfr"))
+                .withCommitIntervalsMs(List.of(50L))
                 .withStateDir(dir.resolve("state"))
                 .withOut(out);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -68,6 +82,20 @@ class BenchSmokeTest {
         assertThat(json.at("/throughput/ceiling/events_per_s").asDouble()).isPositive();
         assertThat(json.at("/throughput/event_dedup/events_per_s").asDouble()).isPositive();
         assertThat(json.at("/throughput/plumbing/events_per_s").asDouble()).isPositive();
+        assertThat(json.at("/throughput/textbook/events_per_s").asDouble()).isPositive();
+        assertThat(json.at("/throughput/event_dedup/per_round").size()).isEqualTo(2);
+        assertThat(json.at("/ratios/event_dedup_over_textbook_spread/per_round").size()).isEqualTo(2);
+        // The broker has a process of its own: its CPU is measured apart.
+        assertThat(json.at("/machine/broker").asText()).startsWith("own process");
+        assertThat(json.at("/throughput/event_dedup/broker_cpu_us_per_record").asDouble()).isPositive();
+        // The repartition topic carries every input record but the malformed ones (1%, sent to the DLQ before it), plus markers.
+        assertThat(json.at("/throughput/event_dedup/writes_per_input_record/repartition/records").asDouble()).isGreaterThan(0.95);
+        assertThat(json.at("/throughput/event_dedup/writes_per_input_record/dlq/records").asDouble()).isPositive();
+        assertThat(json.at("/throughput/event_dedup/writes_per_input_record/output/bytes").asDouble()).isPositive();
+        assertThat(json.at("/throughput/event_dedup/seconds_to_first_output_empty_store").asDouble()).isPositive();
+        // The pre-filled store holds the fill's keys and the main input's.
+        assertThat(json.at("/prefill/0/stored_keys_after").asLong())
+                .isEqualTo(1_000L + json.at("/workload/expected_unique").asLong());
         assertThat(json.at("/throughput/event_dedup_prekeyed/events_per_s").asDouble()).isPositive();
         assertThat(json.at("/latency_prekeyed_at_half_its_throughput/records_measured").asLong()).isPositive();
         assertThat(json.at("/throughput/event_dedup/records").asLong()).isEqualTo(json.at("/workload/input_records").asLong());
@@ -76,6 +104,12 @@ class BenchSmokeTest {
         assertThat(json.at("/store/bytes_on_disk").asLong()).isPositive();
         assertThat(json.at("/latency/records_measured").asLong()).isPositive();
         assertThat(json.at("/memory/rocksdb_budget_bytes").asLong()).isEqualTo(64L << 20);
-        assertThat(report.table()).contains("event-dedup throughput", "plumbing throughput", "p99 (ms)", "bytes per stored key", "peak RocksDB memory");
+        assertThat(json.at("/commit_interval_sweep/0/commit_interval_ms").asLong()).isEqualTo(50);
+        assertThat(json.at("/commit_interval_sweep/0/throughput/events_per_s").asDouble()).isPositive();
+        assertThat(json.at("/commit_interval_sweep/0/latency_at_half_its_throughput/commit_interval_ms").asLong()).isEqualTo(50);
+        assertThat(json.at("/commit_interval_sweep/0/latency_at_half_its_throughput/records_measured").asLong()).isPositive();
+        // The profiled pass (not counted) left its recording, with CPU samples of event-dedup's threads.
+        assertThat(JfrTopFrames.read(dir.resolve("dedup.jfr"), "event-dedup-jfr").topFrames().samples()).isPositive();
+        assertThat(report.table()).contains("event-dedup throughput", "plumbing throughput", "textbook dedup throughput", "event-dedup / textbook", "p99 (ms)", "bytes per stored key", "peak RocksDB memory");
     }
 }

@@ -1,0 +1,106 @@
+package io.eventdedup.tools.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The report's figures and JSON shape from known inputs, without a broker. */
+class BenchReportTest {
+    static final long RECORDS = 1_000;
+
+    static BenchReport.Throughput run(double seconds, double brokerCpuSeconds, double firstOutput, TopicTraffic.Written... written) {
+        return new BenchReport.Throughput(RECORDS, seconds, 0.5, 1.0, 2.0, 1.0, brokerCpuSeconds, firstOutput, List.of(written));
+    }
+
+    static TopicTraffic.Written w(String topic, String role, long records, long bytes) {
+        return new TopicTraffic.Written(topic, role, records, bytes);
+    }
+
+    static BenchReport report(List<BenchReport.Prefill> prefills) {
+        var ceiling = new BenchReport.Phase(List.of(run(1, 0.01, Double.NaN), run(1, 0.01, Double.NaN)));
+        var plumbing = new BenchReport.Phase(List.of(run(2, 0.03, Double.NaN), run(2.5, 0.03, Double.NaN)));
+        // textbook 1,000 then 500 records/s; event-dedup 1,250 then 1,000: ratios 1.25 and 2.0.
+        var textbook = new BenchReport.Phase(List.of(run(1, 0.02, Double.NaN), run(2, 0.02, Double.NaN)));
+        var dedup = new BenchReport.Phase(List.of(
+                run(0.8, 0.03, 1.5, w("r1.out.t", "output", 800, 80_000), w("r1.out.w", "output", 0, 0), w("app-repartition", "repartition", 1_000, 300_000)),
+                run(1.0, 0.03, 2.5, w("r2.out.t", "output", 900, 90_000), w("app2-repartition", "repartition", 1_100, 320_000))));
+        var none = new BenchReport.Percentiles(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        var latency = new BenchReport.Latency(true, "half event-dedup's throughput", 500, 500, 10, 5_000, 100, 5, 1,
+                new BenchReport.Percentiles(4_000, 90, 140, 160, 170, 95), none, 1.0);
+        return new BenchReport(new BenchReport.Conditions(MachineInfo.current(), new double[]{1, 1, 1}, new double[]{2, 2, 2}, "own process"),
+                new BenchReport.Workload(800, RECORDS, 790, 200, 5, 10, 276, 6, 100, 0.25, 0.005, 0.01, 0.02, 1.0),
+                new BenchReport.Throughputs(ceiling, plumbing, textbook, dedup, run(0.7, 0.02, 1.0), new BenchReport.Outcomes(790, 200, 5, 10)),
+                new BenchReport.Latencies(BenchReport.Latency.skipped(), latency, BenchReport.Latency.skipped()),
+                new StoreFootprint(50_000, 790, 1, 2), new BenchReport.Memory(1 << 30, 1 << 20, 1 << 28, 1 << 26, 100, 200, 10),
+                BenchReport.Reconciliation.skipped(), prefills, List.of());
+    }
+
+    @Test
+    void ratiosAreRoundByRoundWithTheirSpread() {
+        JsonNode j = report(List.of()).toJson();
+        assertThat(j.at("/ratios/event_dedup_over_textbook").asDouble()).isCloseTo(1.625, within(1e-9));
+        assertThat(j.at("/ratios/event_dedup_over_textbook_spread/min").asDouble()).isEqualTo(1.25);
+        assertThat(j.at("/ratios/event_dedup_over_textbook_spread/max").asDouble()).isEqualTo(2.0);
+        assertThat(j.at("/ratios/event_dedup_over_textbook_spread/per_round").size()).isEqualTo(2);
+        assertThat(j.at("/targets/event_dedup_over_textbook/met").asBoolean()).isTrue();
+        // plumbing 500 and 400 records/s: 2.5 and 2.5
+        assertThat(j.at("/ratios/event_dedup_over_plumbing").asDouble()).isEqualTo(2.5);
+    }
+
+    @Test
+    void phaseFiguresAreRoundMeansWithEveryRoundKept() {
+        JsonNode d = report(List.of()).toJson().at("/throughput/event_dedup");
+        assertThat(d.at("/seconds").asDouble()).isEqualTo(0.9);
+        assertThat(d.at("/events_per_s_min").asDouble()).isEqualTo(1_000.0);
+        assertThat(d.at("/events_per_s_max").asDouble()).isEqualTo(1_250.0);
+        assertThat(d.at("/per_round").size()).isEqualTo(2);
+        assertThat(d.at("/per_round/0/topics").size()).isEqualTo(3);
+        assertThat(d.at("/seconds_to_first_output_empty_store").asDouble()).isEqualTo(1.5);
+        // broker CPU 0.03 s per 1,000 records = 30 us per record
+        assertThat(d.at("/broker_cpu_us_per_record").asDouble()).isEqualTo(30.0);
+    }
+
+    @Test
+    void writesPerInputRecordAreSummedOverTheTopicsOfARoleAndAveragedOverRounds() {
+        JsonNode writes = report(List.of()).toJson().at("/throughput/event_dedup/writes_per_input_record");
+        // outputs: (800 + 900) / 2 rounds / 1,000 input records; bytes (80,000 + 90,000) / 2 / 1,000
+        assertThat(writes.at("/output/records").asDouble()).isEqualTo(0.85);
+        assertThat(writes.at("/output/bytes").asDouble()).isEqualTo(85.0);
+        assertThat(writes.at("/repartition/records").asDouble()).isEqualTo(1.05);
+        assertThat(writes.at("/repartition/bytes").asDouble()).isEqualTo(310.0);
+    }
+
+    @Test
+    void targetsOfTheIssueAreJudgedOnTheirOwnFigures() {
+        BenchReport r = report(List.of());
+        // event-dedup's broker CPU 30 us per record against the textbook's 20: not met.
+        assertThat(r.brokerCpuMet()).isFalse();
+        // p99 140 ms at half event-dedup's throughput.
+        assertThat(r.latencyMet()).isTrue();
+        // first output of round 1 (empty store): 1.5 s
+        assertThat(r.firstOutputMet()).isTrue();
+        // 50,000 B / 790 keys = 63.3 B per key, under 64
+        assertThat(r.bytesPerKeyMet()).isTrue();
+        BenchReport bigger = new BenchReport(r.conditions(), r.workload(), r.throughput(), r.latencies(), new StoreFootprint(51_000, 790, 1, 2),
+                r.memory(), r.reconciliation(), r.prefills(), r.commitIntervals());
+        assertThat(bigger.bytesPerKeyMet()).isFalse();
+    }
+
+    @Test
+    void prefillRatioIsTheLargestStoreOverTheSmallest() {
+        var small = new BenchReport.Prefill(1_000_000, 10, run(1, 0.02, Double.NaN), new StoreFootprint(60_000_000, 1_000_000, 1, 1), 100, 200);
+        var large = new BenchReport.Prefill(10_000_000, 100, run(1.25, 0.02, Double.NaN), new StoreFootprint(600_000_000, 10_000_000, 1, 1), 150, 200);
+        BenchReport r = report(List.of(large, small));
+        assertThat(r.prefillRatio()).isEqualTo(0.8);
+        assertThat(r.prefillMet()).isTrue();
+        JsonNode j = r.toJson();
+        assertThat(j.at("/prefill").size()).isEqualTo(2);
+        assertThat(j.at("/prefill/1/bytes_per_key").asDouble()).isEqualTo(60.0);
+        assertThat(j.at("/targets/prefill_throughput_ratio/value").asDouble()).isEqualTo(0.8);
+        assertThat(report(List.of(small)).prefillRatio()).isNaN();
+    }
+}
