@@ -66,6 +66,7 @@ final class E2eRun implements AutoCloseable {
         c.put("source.webhooks.output.topic", topic("webhooks.events.unique"));
         c.put("audit.topic", topic("dedup.audit"));
         c.put("dlq.topic", topic("dedup.dlq"));
+        c.put("control.topic", topic("dedup.control"));
         // A killed instance's partitions move after its session times out: keep that short for the test.
         c.put("kafka.session.timeout.ms", "6000");
         c.put("kafka.heartbeat.interval.ms", "1000");

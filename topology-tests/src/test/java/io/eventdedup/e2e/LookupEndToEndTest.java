@@ -27,7 +27,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The key lookup (docs/design.md "Key lookup") on two real instances of one group: a key is answered through either of them, the one
  * that does not own it asking the owner; while an instance takes over and restores the other's partitions, lookups are 503 with
- * Retry-After, never a NOT_SEEN, until it answers from the restored store.
+ * Retry-After, never a NOT_SEEN, until it answers from the restored store; and a release command on the control topic frees a
+ * key on whichever instance owns it, after which the sender's retry is forwarded exactly once.
  */
 class LookupEndToEndTest {
     private static final Duration READY = Duration.ofSeconds(90);
@@ -163,6 +164,83 @@ class LookupEndToEndTest {
                 HttpResponse<String> after = answers.get(answers.size() - 1);
                 assertThat(body(after)).as("the restored store gives the same answer b gave").isEqualTo(body(before));
             }
+        }
+    }
+
+    @Test
+    void aReleaseFreesTheKeyOnItsOwnerAndTheRetryIsForwardedExactlyOnceAsTheLookupsThroughBothInstancesShow() throws Exception {
+        try (E2eRun run = lookupRun(4); AppProcess a = run.startApp("a"); AppProcess b = run.startApp("b");
+             Producer<byte[], byte[]> producer = new KafkaProducer<>(LoadGenerator.producerConfig(run.backend.bootstrapServers()))) {
+            a.awaitReady(READY);
+            b.awaitReady(READY);
+            for (int i = 0; i < 20; i++) send(producer, run, "r-" + i, "acme", 1);
+            producer.flush();
+            String key = "r-7";
+            String path = "/keys/telemetry/acme/" + key;
+            await("the key forwarded").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> forwarded(a.lookup(path)));
+            send(producer, run, key, "acme", 2); // a retry while held: a DUPLICATE
+            producer.flush();
+            await("the retry held").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> body(b.lookup(path)).path("deliveries").asInt() == 2);
+
+            String command = "{\"source\":\"telemetry\",\"tenant\":\"acme\",\"idempotency_key\":\"" + key
+                    + "\",\"reason\":\"billing returned 500\",\"requester\":\"e2e\"}";
+            producer.send(new ProducerRecord<>(run.topic("dedup.control"), null, command.getBytes(StandardCharsets.UTF_8)));
+            // The same key of another tenant: never seen, so nothing is freed for acme by it.
+            producer.send(new ProducerRecord<>(run.topic("dedup.control"), null, command.replace("\"acme\"", "\"globex\"").getBytes(StandardCharsets.UTF_8)));
+            producer.flush();
+            for (AppProcess via : List.of(a, b)) {
+                await("RELEASED through " + via.lookupAddress()).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> {
+                            HttpResponse<String> r = via.lookup(path);
+                            return r != null && r.statusCode() == 200 && body(r).path("state").asText().equals("RELEASED");
+                        });
+            }
+
+            send(producer, run, key, "acme", 3); // the sender's next retry: forwarded, as the key's new first delivery
+            send(producer, run, key, "acme", 4); // and its own retry: held again
+            producer.flush();
+            await("the retry after the release forwarded, its own retry held").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        JsonNode n = body(a.lookup(path));
+                        return n.path("state").asText().equals("FORWARDED") && n.path("deliveries").asInt() == 2;
+                    });
+
+            List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> out = committed(run, run.topic("telemetry.events.unique"));
+            List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> ofKey = out.stream()
+                    .filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains("\"id\":\"" + key + "\"")).toList();
+            assertThat(ofKey).as("the first delivery and the retry after the release, nothing else").hasSize(2);
+            assertThat(new String(ofKey.get(0).value(), StandardCharsets.UTF_8)).contains("\"attempt\":1");
+            assertThat(ofKey.get(0).headers().lastHeader(io.eventdedup.topology.DedupHeaders.FOLLOWS_RELEASE)).isNull();
+            assertThat(new String(ofKey.get(1).value(), StandardCharsets.UTF_8)).contains("\"attempt\":3");
+            assertThat(ofKey.get(1).headers().lastHeader(io.eventdedup.topology.DedupHeaders.FOLLOWS_RELEASE)).as("marked").isNotNull();
+            assertThat(out).as("the other 19 events once each, plus the retry after the release").hasSize(21);
+            assertThat(E2eRun.metric(a, "dedup_releases_total{outcome=\"released\",source=\"telemetry\"}")
+                    + E2eRun.metric(b, "dedup_releases_total{outcome=\"released\",source=\"telemetry\"}")).isEqualTo(1.0);
+            assertThat(E2eRun.metric(a, "dedup_releases_total{outcome=\"never_seen\",source=\"telemetry\"}")
+                    + E2eRun.metric(b, "dedup_releases_total{outcome=\"never_seen\",source=\"telemetry\"}")).as("globex's").isEqualTo(1.0);
+        }
+    }
+
+    /** Every committed record of a topic, read from the beginning to its end offsets with a read_committed consumer. */
+    private static List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> committed(E2eRun run, String topic) {
+        java.util.Map<String, Object> c = new java.util.HashMap<>();
+        c.put("bootstrap.servers", run.backend.bootstrapServers());
+        c.put("isolation.level", "read_committed");
+        c.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        c.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(c)) {
+            var partitions = consumer.partitionsFor(topic).stream().map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var end = consumer.endOffsets(partitions);
+            List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+            await("read " + topic + " to its end").atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+                return partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
+            });
+            out.sort(java.util.Comparator.comparingLong(org.apache.kafka.clients.consumer.ConsumerRecord::timestamp));
+            return out;
         }
     }
 

@@ -13,7 +13,7 @@ import java.time.Instant;
 
 /**
  * Reads one key's answer from the window store of the task that owns it, as the dedup step would see the key now: entries put at
- * a first arrival within the TTL ({@link DedupClock#lookBackFrom}), the latest of them deciding (after a release and a new first
+ * a first arrival within the TTL ({@link DedupClock#ttlLookBackFrom}), the latest of them deciding (after a release and a new first
  * delivery, the new one holds the key).
  */
 public final class StoreKeyReader {
@@ -25,7 +25,7 @@ public final class StoreKeyReader {
     }
 
     public static KeyAnswer read(ReadOnlyWindowStore<Bytes, byte[]> store, LookupRequest r, long wall) {
-        long from = DedupClock.of(r.source()).lookBackFrom(wall);
+        long from = DedupClock.of(r.source()).ttlLookBackFrom(wall);
         // Forward, as the dedup step reads, keeping the last: a key has one entry, two after a release and a new first delivery.
         // (A backwardFetch up to Long.MAX_VALUE found nothing through interactive queries on a running instance, measured in
         // LookupEndToEndTest, though it does in the TopologyTestDriver.)

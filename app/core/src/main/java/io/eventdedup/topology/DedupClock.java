@@ -69,6 +69,11 @@ public final class DedupClock {
         return wall - windowMs + 1;
     }
 
+    /** The earliest first arrival still within the TTL of {@code wall}: where a lookup or the stale check looks back to. */
+    public long ttlLookBackFrom(long wall) {
+        return wall - ttlMs + 1;
+    }
+
     /** True when a delivery arriving at {@code wall} is within the TTL of a first arrival at {@code firstArrival}. */
     public boolean withinTtl(long firstArrival, long wall) {
         return wall - firstArrival < ttlMs;

@@ -67,7 +67,7 @@ final class StaleCheckProcessor extends ContextualProcessor<Bytes, Envelope, byt
     private Newest newestWithinTtl(Bytes entityKey, long wall) {
         Newest newest = null;
         List<Long> times = new ArrayList<>(1);
-        try (WindowStoreIterator<byte[]> it = store.fetch(entityKey, clock.lookBackFrom(wall), Long.MAX_VALUE)) {
+        try (WindowStoreIterator<byte[]> it = store.fetch(entityKey, clock.ttlLookBackFrom(wall), Long.MAX_VALUE)) {
             while (it.hasNext()) {
                 KeyValue<Long, byte[]> kv = it.next();
                 times.add(kv.key);
