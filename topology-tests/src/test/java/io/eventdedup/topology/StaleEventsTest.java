@@ -68,6 +68,30 @@ class StaleEventsTest {
     }
 
     @Test
+    void theRetryAfterAReleaseOfItsKeyGoesThroughWithTheEntitysNewestSequenceAndAnOlderVersionStaysStale() {
+        hooks.pipeInput(null, update("u-1", "acme", "o-1", 5), T0);
+        assertThat(forwardedIds()).containsExactly("u-1");
+
+        h.setWallClock(T0 + 1_000);
+        h.input(DedupHarness.CONTROL).pipeInput(null, json("{\"source\":\"hooks\",\"tenant\":\"acme\",\"idempotency_key\":\"u-1\","
+                + "\"reason\":\"billing returned 500\",\"requester\":\"billing-worker\"}"), T0 + 1_000);
+        List<TestRecord<byte[], byte[]>> released = h.drain(AUDIT);
+        assertThat(released).singleElement().satisfies(r -> assertThat(h.released(r.value()).getOutcome()).isEqualTo("RELEASED"));
+
+        h.setWallClock(T0 + 2_000);
+        hooks.pipeInput(null, update("u-1", "acme", "o-1", 5), T0 + 2_000); // the sender's retry: version 5 is the entity's newest
+        List<TestRecord<byte[], byte[]>> out = h.drain("hooks.out");
+        assertThat(out).as("forwarded, not STALE against its own first delivery").hasSize(1);
+        assertThat(header(out.get(0).headers(), DedupHeaders.FOLLOWS_RELEASE)).isNotNull();
+        assertThat(h.drain(AUDIT)).isEmpty();
+
+        h.setWallClock(T0 + 3_000);
+        hooks.pipeInput(null, update("u-0", "acme", "o-1", 4), T0 + 3_000);
+        assertThat(forwardedIds()).isEmpty();
+        assertThat(audits()).singleElement().satisfies(a -> assertThat(a.getOutcome().toString()).isEqualTo("STALE"));
+    }
+
+    @Test
     void aNewerSequenceIsForwarded() {
         hooks.pipeInput(null, update("u-1", "acme", "o-1", 1), T0);
         hooks.pipeInput(null, update("u-2", "acme", "o-1", 2), T0 + 10);

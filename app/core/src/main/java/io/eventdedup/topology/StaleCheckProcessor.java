@@ -59,6 +59,9 @@ final class StaleCheckProcessor extends ContextualProcessor<Bytes, Envelope, byt
             forwardUnique(record, wall);
         } else if (isReprocessing(newest.entry(), e)) {
             forwardUnique(record, wall);
+        } else if (isRedeliveryAfterRelease(record, newest.entry())) {
+            supersede(record.key(), newest, e, wall);
+            forwardUnique(record, wall);
         } else {
             forwardStale(record, newest, wall);
         }
@@ -86,6 +89,15 @@ final class StaleCheckProcessor extends ContextualProcessor<Bytes, Envelope, byt
     private boolean isReprocessing(StaleEntry newest, Envelope e) {
         return newest.sequence() == e.key().sequence().sequence()
                 && newest.isFrom(topics.topicIndex(e.origin().topic()), e.origin().partition(), e.origin().offset());
+    }
+
+    /**
+     * The first delivery after a release of its key (docs/design.md §5a) that carries the entity's newest sequence: downstream gave up
+     * on that very version, so it goes through again; an older version stays stale.
+     */
+    private static boolean isRedeliveryAfterRelease(Record<Bytes, Envelope> record, StaleEntry newest) {
+        return record.headers().lastHeader(DedupHeaders.FOLLOWS_RELEASE) != null
+                && record.value().key().sequence().sequence() == newest.sequence();
     }
 
     /** Stores the event's sequence as the entity's newest and deletes the entries it supersedes, so an entity keeps one entry. */
