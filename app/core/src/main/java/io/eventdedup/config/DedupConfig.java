@@ -24,11 +24,6 @@ public record DedupConfig(List<SourceConfig> sources, String auditTopic, String 
         Objects.requireNonNull(controlTopic);
     }
 
-    /** True when release commands are read ({@code releases.enabled}). */
-    public boolean releasesEnabled() {
-        return controlTopic.isPresent();
-    }
-
     /** The source of that name, or null: names in control commands are untrusted. */
     public SourceConfig source(String name) {
         for (SourceConfig s : sources) if (s.name().equals(name)) return s;
