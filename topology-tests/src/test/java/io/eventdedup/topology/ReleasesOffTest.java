@@ -94,9 +94,8 @@ class ReleasesOffTest {
 
     @Test
     void withReleasesOffTheControlTopicIsNotAnInputAtAll() {
-        DedupHarness.Input control = h.input(CONTROL);
         byte[] command = json("{\"source\":\"hooks\",\"tenant\":\"acme\",\"idempotency_key\":\"pay-1\",\"reason\":\"r\",\"requester\":\"q\"}");
-        assertThatThrownBy(() -> control.pipeInput(null, command, T0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(CONTROL);
+        assertThatThrownBy(() -> h.input(CONTROL).pipeInput(null, command, T0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(CONTROL);
     }
 
     @Test
