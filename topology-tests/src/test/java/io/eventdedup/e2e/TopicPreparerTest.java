@@ -68,6 +68,21 @@ class TopicPreparerTest {
     }
 
     @Test
+    void withReleasesOffTheControlTopicIsNeitherRequiredNorCreated() throws Exception {
+        backend.createTopics(1, id + ".in.a", id + ".in.b");
+        try (Admin admin = backend.admin()) {
+            assertThatThrownBy(() -> new TopicPreparer(admin, config(Map.of("topics.create", "false", "releases.enabled", "false"))).prepare())
+                    .hasMessageContaining("topic '" + id + ".out' does not exist and topics.create=false")
+                    .hasMessageNotContaining(id + ".control");
+            new TopicPreparer(admin, config(Map.of("releases.enabled", "false"))).prepare();
+            // The topics it creates come in one request: once they are all visible, a control topic would be too.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> topicNames(admin).containsAll(java.util.List.of(id + ".out", id + ".audit", id + ".dlq")));
+            assertThat(topicNames(admin)).doesNotContain(id + ".control");
+        }
+    }
+
+    @Test
     void createdTopicsHoldTheLargestRecordWrittenThere() throws Exception {
         backend.createTopics(1, id + ".in.a", id + ".in.b");
         AppConfig config = config(Map.of());

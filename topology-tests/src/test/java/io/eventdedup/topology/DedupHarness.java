@@ -4,6 +4,7 @@ import io.eventdedup.config.ConfigException;
 import io.eventdedup.config.ConfigProblem;
 import io.eventdedup.config.DedupConfig;
 import io.eventdedup.config.DefaultConfig;
+import io.eventdedup.config.Settings;
 import io.eventdedup.config.SourceConfig;
 import io.eventdedup.config.SourcesParser;
 import io.eventdedup.config.StreamsProperties;
@@ -43,6 +44,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -100,7 +102,9 @@ final class DedupHarness implements AutoCloseable {
         if (!problems.isEmpty()) throw new ConfigException(problems);
         int auditId = registry.register(SchemaRegistry.valueSubject(AUDIT), DuplicateDetected.getClassSchema());
         int releaseId = registry.register(SchemaRegistry.recordSubject(AUDIT, KeyReleased.getClassSchema()), KeyReleased.getClassSchema());
-        this.config = new DedupConfig(sources, AUDIT, DLQ, auditId, CONTROL, releaseId);
+        // releases.enabled=false (an override) leaves the control topic out, as AppConfig#dedupConfig does.
+        boolean releases = Boolean.parseBoolean(conf.getOrDefault(Settings.RELEASES_ENABLED.key(), Settings.RELEASES_ENABLED.defaultValue()));
+        this.config = new DedupConfig(sources, AUDIT, DLQ, auditId, releases ? Optional.of(CONTROL) : Optional.empty(), releaseId);
         open();
     }
 

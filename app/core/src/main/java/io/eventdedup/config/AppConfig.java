@@ -5,6 +5,7 @@ import io.eventdedup.registry.RegistryClientSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -37,10 +38,16 @@ public record AppConfig(String applicationId, String bootstrapServers, String st
 
     /** The topology's view, once the registry ids of the two audit schemas (DuplicateDetected, KeyReleased) are known. */
     public DedupConfig dedupConfig(int auditSchemaId, int releaseSchemaId) {
-        return new DedupConfig(sources, auditTopic, deadLetterTopic, auditSchemaId, controlTopic(), releaseSchemaId);
+        return new DedupConfig(sources, auditTopic, deadLetterTopic, auditSchemaId,
+                releasesEnabled() ? Optional.of(controlTopic()) : Optional.empty(), releaseSchemaId);
     }
 
-    /** {@code control.topic}: where release commands are read. */
+    /** {@code releases.enabled}: whether release commands are read from {@link #controlTopic()} at all. */
+    public boolean releasesEnabled() {
+        return get(Settings.RELEASES_ENABLED);
+    }
+
+    /** {@code control.topic}: where release commands are read when {@link #releasesEnabled()}; unused otherwise. */
     public String controlTopic() {
         return get(Settings.CONTROL_TOPIC);
     }

@@ -209,6 +209,8 @@ public final class ConfigLoader {
         String dlq = r.get(DLQ_TOPIC);
         if (audit != null && audit.equals(dlq)) r.problem(DLQ_TOPIC.key(), dlq, "must differ from audit.topic");
         String control = r.get(CONTROL_TOPIC);
+        // With releases off the control topic is never read, so it cannot clash with anything (its name is still checked above).
+        if (Boolean.FALSE.equals(r.get(RELEASES_ENABLED))) control = null;
         if (control != null && (control.equals(audit) || control.equals(dlq))) {
             r.problem(CONTROL_TOPIC.key(), control, "must differ from audit.topic and dlq.topic");
         }

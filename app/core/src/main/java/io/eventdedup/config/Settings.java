@@ -126,8 +126,13 @@ public final class Settings {
             "Topic for DUPLICATE audit records.");
     public static final Setting<String> DLQ_TOPIC = global(TOPICS, "dlq.topic", SettingType.TOPIC, "dedup.dlq",
             "Topic for INVALID and PAYLOAD_MISMATCH records, with their original bytes; must differ from audit.topic.");
+    public static final Setting<Boolean> RELEASES_ENABLED = global(TOPICS, "releases.enabled", BOOLEAN, "true",
+            "Read release commands from control.topic, so that a downstream service that gave up on an event can free its key for the "
+                    + "sender's next retry. false: no control topic is read, created or checked, and every key is held for its whole TTL. "
+                    + "Switching it renumbers the sub-topologies, so each store is restored from its changelog once: stop every instance, "
+                    + "then start them with the new value.");
     public static final Setting<String> CONTROL_TOPIC = global(TOPICS, "control.topic", SettingType.TOPIC, "dedup.control",
-            "Topic event-dedup reads release commands from (JSON or Avro ReleaseCommand); created like the audit and DLQ topics; must differ from them and from every source's topics.");
+            "Topic event-dedup reads release commands from (JSON or Avro ReleaseCommand); created like the audit and DLQ topics; must differ from them and from every source's topics. Unused with releases.enabled=false.");
     public static final Setting<Boolean> TOPICS_CREATE = global(TOPICS, "topics.create", BOOLEAN, "true",
             "Create missing output, audit and DLQ topics at start-up (input topics are never created).");
     public static final Setting<Integer> TOPICS_REPLICATION_FACTOR = global(TOPICS, "topics.replication.factor", INT, "-1",

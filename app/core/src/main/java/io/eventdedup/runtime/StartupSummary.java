@@ -23,7 +23,7 @@ public final class StartupSummary {
         sb.append("  schema registry: ").append(c.registryUrl().startsWith("mock://")
                 ? c.registryUrl() + " (in-memory, this process only)" : c.registry().withBaseUrls(io.eventdedup.registry.RegistryClientSettings.parseUrls(c.registryUrl()))).append('\n');
         sb.append("  audit topic=").append(c.auditTopic()).append("  dlq topic=").append(c.deadLetterTopic())
-                .append("  control topic=").append(c.controlTopic()).append('\n');
+                .append(c.releasesEnabled() ? "  releases: on, control topic=" + c.controlTopic() : "  releases: off").append('\n');
         if (!c.kafka().isEmpty()) {
             sb.append("  kafka overrides: ").append(c.kafka().entrySet().stream().map(e -> e.getKey() + "=" + Secrets.display("kafka." + e.getKey(), e.getValue()))
                     .collect(Collectors.joining(", "))).append('\n');

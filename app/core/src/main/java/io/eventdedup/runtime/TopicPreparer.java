@@ -29,8 +29,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Checks the topics before the application starts. Input topics must exist: a missing one fails fast with its name (they are
- * never created, since a typo would otherwise silently read nothing). Output, audit and DLQ topics are created when
- * {@code topics.create=true} — with as many partitions as the source's widest input topic — and otherwise must exist.
+ * never created, since a typo would otherwise silently read nothing). Output, audit, DLQ and control topics are created when
+ * {@code topics.create=true} — with as many partitions as the source's widest input topic — and otherwise must exist; with
+ * {@code releases.enabled=false} the control topic is neither created nor checked.
  *
  * <p>Every topic the app writes must hold the largest record it writes there ({@link WriteBudget}): topics it creates get that
  * {@code max.message.bytes}; topics that exist already (outputs, audit, DLQ, and the repartition topics of an earlier run) are
@@ -55,9 +56,7 @@ public final class TopicPreparer {
             wanted.addAll(s.inputTopics());
             wanted.add(s.outputTopic());
         }
-        wanted.add(config.auditTopic());
-        wanted.add(config.deadLetterTopic());
-        wanted.add(config.controlTopic());
+        wanted.addAll(sharedTopics());
         Map<String, Optional<TopicDescription>> found = describe(wanted);
 
         List<String> problems = new ArrayList<>();
@@ -73,7 +72,7 @@ public final class TopicPreparer {
             widest = Math.max(widest, partitions);
             if (found.get(s.outputTopic()).isEmpty()) toCreate.put(s.outputTopic(), Math.max(1, partitions));
         }
-        for (String t : List.of(config.auditTopic(), config.deadLetterTopic(), config.controlTopic())) {
+        for (String t : sharedTopics()) {
             if (found.get(t).isEmpty()) toCreate.put(t, widest);
         }
         if (!toCreate.isEmpty() && !config.createTopics()) {
@@ -89,22 +88,32 @@ public final class TopicPreparer {
         if (!toCreate.isEmpty()) create(toCreate, need);
     }
 
+    /** The topics all sources share: audit, DLQ and, when releases are on, the control topic (with them off it is not touched). */
+    private List<String> sharedTopics() {
+        List<String> shared = new ArrayList<>(List.of(config.auditTopic(), config.deadLetterTopic()));
+        if (config.releasesEnabled()) shared.add(config.controlTopic());
+        return shared;
+    }
+
     /**
      * The largest record written to each topic the app writes, by topic; repartition topics under their full names. The control
      * topic is only read: created, it gets the command cap, so that the broker itself refuses a command too large to be one.
+     * With releases off neither it nor the release repartitions exist.
      */
     Map<String, Long> sizeNeeds() {
         Map<String, Long> need = new LinkedHashMap<>();
         long all = WriteBudget.largestWritten(config.sources());
         need.put(config.auditTopic(), all);
         need.put(config.deadLetterTopic(), all);
-        need.put(config.controlTopic(), WriteBudget.largestCommandRead());
+        if (config.releasesEnabled()) need.put(config.controlTopic(), WriteBudget.largestCommandRead());
         for (SourceConfig s : config.sources()) {
             need.merge(s.outputTopic(), WriteBudget.largestWritten(s), Math::max);
             if (!s.producersKeyByDedupKey()) {
                 need.put(config.applicationId() + "-" + s.repartitionName() + "-repartition", WriteBudget.largestWritten(s));
             }
-            need.put(config.applicationId() + "-" + s.releasesRepartitionName() + "-repartition", WriteBudget.largestCommandWritten());
+            if (config.releasesEnabled()) {
+                need.put(config.applicationId() + "-" + s.releasesRepartitionName() + "-repartition", WriteBudget.largestCommandWritten());
+            }
         }
         return need;
     }

@@ -46,6 +46,9 @@ import java.util.function.LongSupplier;
  * changes elsewhere; renaming a source forgets its keys. Kafka Streams numbers the subtopologies in the order they are built:
  * the keying ones, the control topic's, then the dedup ones (the stateful ones, whose task ids name their local state
  * directories); keep that order.
+ * With releases off ({@link DedupConfig#controlTopic()} empty) there is no control topic, no {@code {source}-with-releases} and no
+ * {@code dedup-{source}-releases}: each source's valid stream goes straight to its repartition (the dedup subtopologies then
+ * come one id earlier, so switching releases on or off moves their local state, as adding a subtopology does).
  * A source with a stale check adds a stage after {source}-dedup ({@link StaleCheckStage}); other sources' topology is as above.
  */
 public final class DedupTopology {
@@ -83,11 +86,14 @@ public final class DedupTopology {
     public void addTo(StreamsBuilder builder) {
         Map<String, KStream<Bytes, Envelope>> valid = new LinkedHashMap<>();
         for (SourceConfig source : config.sources()) valid.put(source.name(), addKeying(builder, source));
-        Map<String, KStream<Bytes, Envelope>> commands = addControl(builder);
-        for (SourceConfig source : config.sources()) {
-            String n = source.name();
-            addDedup(builder, source, valid.get(n).merge(commands.get(n), Named.as(n + "-with-releases")));
+        if (config.controlTopic().isPresent()) {
+            Map<String, KStream<Bytes, Envelope>> commands = addControl(builder, config.controlTopic().get());
+            for (SourceConfig source : config.sources()) {
+                String n = source.name();
+                valid.put(n, valid.get(n).merge(commands.get(n), Named.as(n + "-with-releases")));
+            }
         }
+        for (SourceConfig source : config.sources()) addDedup(builder, source, valid.get(source.name()));
     }
 
     private DeadLetters deadLetters() {
@@ -117,8 +123,8 @@ public final class DedupTopology {
      * The control topic's commands, parsed and keyed by store key, one stream per source; rejected commands go to the DLQ. Commands
      * are stamped with the wall clock: they are instructions to act now, whatever timestamp their writer gave them.
      */
-    private Map<String, KStream<Bytes, Envelope>> addControl(StreamsBuilder builder) {
-        BranchedKStream<Bytes, Envelope> split = builder.stream(config.controlTopic(),
+    private Map<String, KStream<Bytes, Envelope>> addControl(StreamsBuilder builder, String controlTopic) {
+        BranchedKStream<Bytes, Envelope> split = builder.stream(controlTopic,
                         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                                 .withTimestampExtractor((record, partitionTime) -> wallClock.getAsLong()).withName(CONTROL + "input"))
                 .process(() -> new ControlProcessor(config, registry, observer), Named.as(CONTROL + "parse"))

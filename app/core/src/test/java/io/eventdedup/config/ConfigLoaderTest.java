@@ -214,6 +214,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theControlTopicMustDifferFromTheSharedTopicsOnlyWhileReleasesAreOn() {
+        Map<String, String> clash = Map.of("bootstrap.servers", "b:9092", "control.topic", "dedup.audit");
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(clash));
+        assertThat(e.problems()).extracting(ConfigProblem::toString)
+                .containsExactly("control.topic = 'dedup.audit': must differ from audit.topic and dlq.topic");
+
+        Map<String, String> off = new java.util.HashMap<>(clash);
+        off.put("releases.enabled", "false");
+        AppConfig c = ConfigLoader.load(off);
+        assertThat(c.releasesEnabled()).isFalse();
+        assertThat(c.dedupConfig(1, 2).controlTopic()).isEmpty();
+        assertThat(io.eventdedup.runtime.StartupSummary.of(c)).contains("releases: off").doesNotContain("control topic");
+    }
+
+    @Test
+    void releasesAreOnByDefaultAndReadTheControlTopic() {
+        AppConfig c = ConfigLoader.load(Map.of("bootstrap.servers", "b:9092"));
+        assertThat(c.releasesEnabled()).isTrue();
+        assertThat(c.dedupConfig(1, 2).controlTopic()).contains("dedup.control");
+        assertThat(io.eventdedup.runtime.StartupSummary.of(c)).contains("releases: on, control topic=dedup.control");
+    }
+
+    @Test
     void sizesAcceptBinaryAndDecimalUnits() {
         assertThat(ConfigLoader.parseSize("512MiB")).isEqualTo(512L << 20);
         assertThat(ConfigLoader.parseSize("1GiB")).isEqualTo(1L << 30);

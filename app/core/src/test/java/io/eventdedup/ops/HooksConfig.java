@@ -29,6 +29,6 @@ final class HooksConfig {
                 "source.hooks.tenant.rules", "field:tenant",
                 "source.hooks.retry.horizon", "1h"), problems).parse();
         if (!problems.isEmpty()) throw new IllegalStateException("test config has problems: " + problems);
-        return new DedupConfig(sources, "dedup.audit", "dedup.dlq", auditSchemaId, "dedup.control", releaseSchemaId);
+        return new DedupConfig(sources, "dedup.audit", "dedup.dlq", auditSchemaId, java.util.Optional.of("dedup.control"), releaseSchemaId);
     }
 }

@@ -26,6 +26,6 @@ final class ProcessorTestConfig {
                 "source.hooks.tenant.rules", "field:tenant",
                 "source.hooks.retry.horizon", "1h"), problems).parse();
         if (!problems.isEmpty()) throw new IllegalStateException("test config has problems: " + problems);
-        return new DedupConfig(sources, "dedup.audit", "dedup.dlq", 1, "dedup.control", 2);
+        return new DedupConfig(sources, "dedup.audit", "dedup.dlq", 1, java.util.Optional.of("dedup.control"), 2);
     }
 }

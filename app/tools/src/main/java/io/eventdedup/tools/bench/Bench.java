@@ -60,6 +60,8 @@ import java.util.stream.Stream;
  *       the most event-dedup's shape of work allows;</li>
  *   <li><b>event-dedup</b>: the real {@link DedupApplication} (fingerprints, repartitioning, audit, DLQ, metrics, HTTP) over the
  *       same input; then its stores' size on disk after a clean close;</li>
+ *   <li>with {@code --idle-features}, in every round beside it: <b>event-dedup, releases off</b> and <b>event-dedup, lookup on
+ *       (never queried)</b> ({@link DedupVariant}), for what releases and the lookup cost when unused;</li>
  *   <li><b>event-dedup, pre-keyed</b>: the same application on the same workload sent partitioned by the dedup key (its own
  *       pre-loaded input), with {@code producers-key-by-dedup-key}: no repartition hop;</li>
  *   <li><b>latency</b>: event-dedup restarted on its state, fed at half the ceiling's throughput, then at half its own, then
@@ -110,6 +112,8 @@ public final class Bench {
         String webhooksOut() { return outPrefix + "webhooks.events.unique"; }
         String audit() { return outPrefix + "dedup.audit"; }
         String dlq() { return outPrefix + "dedup.dlq"; }
+        /** The control topic of the run's applications: their own, never a cluster's {@code dedup.control}; nothing writes to it. */
+        String control() { return outPrefix + "dedup.control"; }
         String ceilingTelemetry() { return prefix + "ceiling.telemetry"; }
         String ceilingWebhooks() { return prefix + "ceiling.webhooks"; }
         String plumbingTelemetry() { return prefix + "plumbing.telemetry"; }
@@ -179,6 +183,7 @@ public final class Bench {
         c.put("source.webhooks.output.topic", t.webhooksOut());
         c.put("audit.topic", t.audit());
         c.put("dlq.topic", t.dlq());
+        c.put("control.topic", t.control());
         return ConfigLoader.load(c);
     }
 
@@ -205,7 +210,7 @@ public final class Bench {
             DedupPhases dedup = runDedupPhases(s, main);
             return new BenchReport(new BenchReport.Conditions(machine, loadAtStart, MachineInfo.loadAverage(), s.broker), workload,
                     new BenchReport.Throughputs(dedup.rounds().ceiling(), dedup.rounds().plumbing(), dedup.rounds().textbook(),
-                            dedup.rounds().dedup(), dedup.prekeyed(), dedup.outcomes()),
+                            dedup.rounds().dedup(), dedup.prekeyed(), dedup.outcomes(), dedup.rounds().idle()),
                     dedup.latencies(), dedup.store(), dedup.memory(), dedup.reconciliation(), dedup.prefills(), dedup.commitIntervals());
         }
     }
@@ -318,9 +323,9 @@ public final class Bench {
                                BenchReport.Throughput prekeyed, BenchReport.Reconciliation reconciliation, BenchReport.Latencies latencies,
                                BenchReport.Memory memory) {}
 
-    /** The alternating throughput phases, and event-dedup's outcomes in round 1. */
+    /** The alternating throughput phases (with {@code --idle-features} event-dedup's two variants), and event-dedup's outcomes in round 1. */
     private record Rounds(BenchReport.Phase ceiling, BenchReport.Phase plumbing, BenchReport.Phase textbook, BenchReport.Phase dedup,
-                          BenchReport.Outcomes outcomes) {}
+                          Optional<BenchReport.IdleFeatures> idle, BenchReport.Outcomes outcomes) {}
 
     /** Writes a whole workload into the input's topics, as fast as it can. */
     private Input preload(Session s, Topics topics, LoadProfile profile, AppConfig config, String announcement) {
@@ -380,11 +385,13 @@ public final class Bench {
     /**
      * A B A B: every round runs the ceiling, the plumbing, the textbook dedup and event-dedup on the same input, each with a
      * fresh consumer group and state, so that drift of the machine's load weighs on every contender alike and each ratio comes
-     * with its spread. Round 1's event-dedup is the run's own ({@code s.dedupConfig}: its state serves the later phases); later
-     * rounds write outputs of their own.
+     * with its spread; with {@code --idle-features} event-dedup runs three times per round, as shipped, with releases off and with
+     * the lookup on ({@link DedupVariant#inRound}). Round 1's shipped event-dedup is the run's own ({@code s.dedupConfig}: its state
+     * serves the later phases); every other run writes outputs of its own.
      */
     private Rounds runRounds(Session s, Input main) throws Exception {
-        List<BenchReport.Throughput> ceiling = new ArrayList<>(), plumbing = new ArrayList<>(), textbook = new ArrayList<>(), dedup = new ArrayList<>();
+        List<BenchReport.Throughput> ceiling = new ArrayList<>(), plumbing = new ArrayList<>(), textbook = new ArrayList<>();
+        Map<DedupVariant, List<BenchReport.Throughput>> dedup = new java.util.EnumMap<>(DedupVariant.class);
         BenchReport.Outcomes outcomes = null;
         long records = main.records();
         for (int r = 1; r <= options.rounds(); r++) {
@@ -393,17 +400,34 @@ public final class Bench {
             ceiling.add(runCeiling(s, s.config("ceiling" + id, s.topics, "ceiling" + id, Map.of()), s.topics, records, label));
             plumbing.add(runPlumbing(s, s.config("plumbing" + id, s.topics, "plumbing" + id, Map.of()), s.dedupConfig, s.topics, records, label));
             textbook.add(runTextbook(s, s.config("textbook" + id, s.topics, "textbook" + id, Map.of()), s.dedupConfig, s.topics, records, label));
-            Topics topics = s.topics.forRound(r);
-            if (r > 1) createTopics(s.admin, topics.dedupWrites());
-            AppConfig config = r == 1 ? s.dedupConfig : s.config("event-dedup" + id, topics, "event-dedup" + id, Map.of());
-            say("event-dedup" + label + ": processing the same input with the real application (exactly_once_v2)...");
-            DedupRun run = runDedup(s, "event-dedup" + label, config, topics, records, Optional.empty());
-            dedup.add(run.throughput());
-            if (r == 1) outcomes = run.outcomes();
+            for (DedupVariant v : DedupVariant.inRound(r, options.idleFeatures())) {
+                DedupRun run = runDedupVariant(s, v, r, label, records);
+                dedup.computeIfAbsent(v, k -> new ArrayList<>()).add(run.throughput());
+                if (r == 1 && v == DedupVariant.SHIPPED) outcomes = run.outcomes();
+            }
         }
         if (options.jfr().isPresent()) profileDedup(s, main, options.rounds() + 1);
+        Optional<BenchReport.IdleFeatures> idle = options.idleFeatures()
+                ? Optional.of(new BenchReport.IdleFeatures(new BenchReport.Phase(dedup.get(DedupVariant.RELEASES_OFF)),
+                        new BenchReport.Phase(dedup.get(DedupVariant.LOOKUP_ON))))
+                : Optional.empty();
         return new Rounds(new BenchReport.Phase(ceiling), new BenchReport.Phase(plumbing), new BenchReport.Phase(textbook),
-                new BenchReport.Phase(dedup), outcomes);
+                new BenchReport.Phase(dedup.get(DedupVariant.SHIPPED)), idle, outcomes);
+    }
+
+    /**
+     * One event-dedup run of a round on the main input. Round 1's shipped run is the run's own ({@code s.dedupConfig}, its
+     * outputs pre-created with the inputs); every other gets a fresh group, state and outputs named after it, and its variant's
+     * settings.
+     */
+    private DedupRun runDedupVariant(Session s, DedupVariant v, int round, String label, long records) throws Exception {
+        boolean own = v == DedupVariant.SHIPPED && round == 1;
+        String name = "event-dedup" + v.suffix + (round == 1 ? "" : "-r" + round);
+        Topics topics = v == DedupVariant.SHIPPED ? s.topics.forRound(round) : s.topics.writingTo(s.topics.prefix() + name + ".");
+        if (!own) createTopics(s.admin, topics.dedupWrites());
+        AppConfig config = own ? s.dedupConfig : s.config(name, topics, name, v.settings());
+        say(v.phase + label + ": processing the same input with the real application (exactly_once_v2)...");
+        return runDedup(s, v.phase + label, config, topics, records, Optional.empty());
     }
 
     /**

@@ -35,11 +35,14 @@ import java.util.Optional;
  *                        input, then its latency at half that throughput (empty: none)
  * @param warmup          latency samples from records produced in the first {@code warmup} of the latency phase are reported
  *                        separately (JIT and caches after the restart), not in the headline percentiles
+ * @param idleFeatures    each round also runs event-dedup with releases off and with the lookup listener on but never queried
+ *                        ({@link DedupVariant}): what the two features cost when nobody uses them
  */
 public record BenchOptions(long events, int partitions, Duration rateDuration, Optional<Path> out, Optional<String> bootstrap,
                            Map<String, String> configEntries, Optional<String> rocksDbBudget, int tenants, long seed,
                            boolean reconcile, Optional<Path> stateDir, Duration warmup, long warmupEvents, int rounds,
-                           boolean inProcessBroker, List<Long> prefillKeys, Optional<Path> jfr, List<Long> commitIntervalsMs) {
+                           boolean inProcessBroker, List<Long> prefillKeys, Optional<Path> jfr, List<Long> commitIntervalsMs,
+                           boolean idleFeatures) {
     public static final long DEFAULT_EVENTS = 2_000_000;
     public static final int DEFAULT_PARTITIONS = 6;
     public static final Duration DEFAULT_RATE_DURATION = Duration.ofSeconds(60);
@@ -82,79 +85,83 @@ public record BenchOptions(long events, int partitions, Duration rateDuration, O
     public static BenchOptions defaults() {
         return new BenchOptions(DEFAULT_EVENTS, DEFAULT_PARTITIONS, DEFAULT_RATE_DURATION, Optional.empty(), Optional.empty(), Map.of(),
                 Optional.empty(), DEFAULT_TENANTS, 42, false, Optional.empty(), DEFAULT_WARMUP, defaultWarmupEvents(DEFAULT_EVENTS),
-                DEFAULT_ROUNDS, false, List.of(), Optional.empty(), List.of());
+                DEFAULT_ROUNDS, false, List.of(), Optional.empty(), List.of(), false);
     }
 
     /** With {@code v} events and the default warm-up for that many. */
     public BenchOptions withEvents(long v) {
-        return new BenchOptions(v, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, defaultWarmupEvents(v), rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
+        return new BenchOptions(v, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, defaultWarmupEvents(v), rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
     }
 
     public BenchOptions withPartitions(int v) {
-        return new BenchOptions(events, v, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
+        return new BenchOptions(events, v, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
     }
 
     public BenchOptions withRateDuration(Duration v) {
-        return new BenchOptions(events, partitions, v, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
+        return new BenchOptions(events, partitions, v, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
     }
 
     public BenchOptions withOut(Path v) {
-        return new BenchOptions(events, partitions, rateDuration, Optional.ofNullable(v), bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
+        return new BenchOptions(events, partitions, rateDuration, Optional.ofNullable(v), bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
     }
 
     public BenchOptions withBootstrap(String v) {
-        return new BenchOptions(events, partitions, rateDuration, out, Optional.ofNullable(v), configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
+        return new BenchOptions(events, partitions, rateDuration, out, Optional.ofNullable(v), configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
     }
 
     public BenchOptions withConfigEntries(Map<String, String> v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, v, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, v, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
     }
 
     public BenchOptions withRocksDbBudget(String v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, Optional.ofNullable(v), tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, Optional.ofNullable(v), tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
     }
 
     public BenchOptions withTenants(int v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, v, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, v, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
     }
 
     public BenchOptions withSeed(long v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, v, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, v, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
     }
 
     public BenchOptions withReconcile(boolean v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, v, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, v, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
     }
 
     public BenchOptions withStateDir(Path v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, Optional.ofNullable(v), warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, Optional.ofNullable(v), warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
     }
 
     public BenchOptions withWarmup(Duration v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, v, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, v, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
     }
 
     public BenchOptions withWarmupEvents(long v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, v, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, v, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
     }
 
     public BenchOptions withRounds(int v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, v, inProcessBroker, prefillKeys, jfr, commitIntervalsMs);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, v, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
     }
 
     public BenchOptions withInProcessBroker(boolean v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, v, prefillKeys, jfr, commitIntervalsMs);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, v, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
     }
 
     public BenchOptions withPrefillKeys(List<Long> v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, v, jfr, commitIntervalsMs);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, v, jfr, commitIntervalsMs, idleFeatures);
     }
 
     public BenchOptions withJfr(Path v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, Optional.ofNullable(v), commitIntervalsMs);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, Optional.ofNullable(v), commitIntervalsMs, idleFeatures);
+    }
+
+    public BenchOptions withIdleFeatures(boolean v) {
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, v);
     }
 
     public BenchOptions withCommitIntervalsMs(List<Long> v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, v);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, v, idleFeatures);
     }
 }

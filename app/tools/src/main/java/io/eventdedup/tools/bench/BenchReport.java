@@ -12,9 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * The figures of one bench run, as a table for people and as JSON for tools. Every field of the JSON is always present.
+ * The figures of one bench run, as a table for people and as JSON for tools. Every field of the JSON is always present, but for
+ * the figures of the idle-feature phases, which only a run with {@code --idle-features} has (their {@code ran} and ratios are
+ * always there).
  *
  * @param conditions where and under what load it ran
  * @param workload   the pre-loaded input
@@ -50,8 +53,17 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
     /**
      * The throughput phases on the same input, in rounds (ceiling, plumbing, textbook, event-dedup; again), then pre-keyed (the
      * same workload, partitioned by the dedup key) once.
+     *
+     * @param idle with {@code --idle-features}: event-dedup's variants, run in the same rounds
      */
-    public record Throughputs(Phase ceiling, Phase plumbing, Phase textbook, Phase dedup, Throughput prekeyed, Outcomes outcomes) {}
+    public record Throughputs(Phase ceiling, Phase plumbing, Phase textbook, Phase dedup, Throughput prekeyed, Outcomes outcomes,
+                              Optional<IdleFeatures> idle) {}
+
+    /**
+     * event-dedup in the same rounds as the shipped one, with releases off ({@code releases.enabled=false}) and with the lookup on
+     * but never queried ({@code lookup.enabled=true}): the throughput each feature costs when nobody uses it.
+     */
+    public record IdleFeatures(Phase releasesOff, Phase lookupOn) {}
 
     /** One contender's rounds. */
     public record Phase(List<Throughput> rounds) {
@@ -222,6 +234,24 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
         return Spread.ratios(throughput.dedup().eventsPerSecond().values(), throughput.plumbing().eventsPerSecond().values());
     }
 
+    /**
+     * What releases cost unused, round by round: shipped event-dedup (an idle control topic) over event-dedup with releases off;
+     * below 1 means releases cost throughput. No values (NaN) without {@code --idle-features}.
+     */
+    public Spread releasesIdleCost() {
+        return throughput.idle().map(i -> Spread.ratios(throughput.dedup().eventsPerSecond().values(), i.releasesOff().eventsPerSecond().values()))
+                .orElse(Spread.of(List.of()));
+    }
+
+    /**
+     * What the lookup costs unused, round by round: event-dedup with the lookup on (never queried) over shipped event-dedup;
+     * below 1 means the idle lookup costs throughput. No values (NaN) without {@code --idle-features}.
+     */
+    public Spread lookupIdleCost() {
+        return throughput.idle().map(i -> Spread.ratios(i.lookupOn().eventsPerSecond().values(), throughput.dedup().eventsPerSecond().values()))
+                .orElse(Spread.of(List.of()));
+    }
+
     /** event-dedup over the ceiling, round by round. */
     public Spread dedupOverCeilingByRound() {
         return Spread.ratios(throughput.dedup().eventsPerSecond().values(), throughput.ceiling().eventsPerSecond().values());
@@ -330,8 +360,9 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
         tp.put("measured", "from start() until the consumer group committed the end of every input partition "
                 + "(and, for event-dedup, of every repartition-topic partition)");
         tp.put("rounds", throughput.dedup().rounds().size());
-        tp.put("order", "each round runs ceiling, plumbing, textbook, event-dedup on the same input, fresh consumer groups and state; "
-                + "figures are the mean over rounds, per_round gives each; writes: per topic role, end-offset growth "
+        tp.put("order", "each round runs ceiling, plumbing, textbook, event-dedup on the same input, fresh consumer groups and state "
+                + "(with --idle-features event-dedup three times: shipped, releases off, lookup on, each first in turn from round to "
+                + "round); figures are the mean over rounds, per_round gives each; writes: per topic role, end-offset growth "
                 + "(records + transaction markers) and on-disk size growth, per input record");
         phase(tp.putObject("ceiling"), throughput.ceiling());
         ObjectNode pl = tp.putObject("plumbing");
@@ -354,10 +385,20 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
                 + "(source.telemetry.producers-key-by-dedup-key=true: no repartition hop); its own pre-loaded input");
         throughput(pk, prekeyed());
         tp.put("prekeyed_ratio", round(prekeyedRatio(), 4));
+        ObjectNode off = tp.putObject("event_dedup_releases_off");
+        off.put("what", "the same application with releases.enabled=false (no control source, no release repartitions), "
+                + "in every round beside the shipped one (--idle-features)");
+        idlePhase(off, throughput.idle().map(IdleFeatures::releasesOff));
+        ObjectNode lookup = tp.putObject("event_dedup_lookup_on");
+        lookup.put("what", "the same application with lookup.enabled=true on a loopback port (application.server published, "
+                + "listener running), never queried, in every round beside the shipped one (--idle-features)");
+        idlePhase(lookup, throughput.idle().map(IdleFeatures::lookupOn));
         ObjectNode ratios = root.putObject("ratios");
         spread(ratios, "event_dedup_over_textbook", dedupOverTextbook());
         spread(ratios, "event_dedup_over_plumbing", dedupOverPlumbingByRound());
         spread(ratios, "event_dedup_over_ceiling", dedupOverCeilingByRound());
+        spread(ratios, "releases_idle_cost", releasesIdleCost());
+        spread(ratios, "lookup_idle_cost", lookupIdleCost());
         ObjectNode o = tp.putObject("event_dedup_outcomes");
         o.put("unique", outcomes().unique());
         o.put("duplicate", outcomes().duplicate());
@@ -464,6 +505,7 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
         row(b, "  bound: plumbing / ceiling", fmt(plumbingRatio(), 3), "", "");
         row(b, "event-dedup, pre-keyed input (events/s)", fmt(prekeyed().eventsPerSecond(), 0), "", "");
         row(b, "  ratio pre-keyed / ceiling", fmt(prekeyedRatio(), 3), "", "");
+        idleRows(b);
         row(b, "  after RUNNING: ceiling / plumbing / dedup", fmt(ceiling().eventsPerSecondAfterRunning(), 0) + " / "
                 + fmt(plumbing().eventsPerSecondAfterRunning(), 0) + " / " + fmt(dedup().eventsPerSecondAfterRunning(), 0), "", "");
         row(b, "  CPU us/rec, process: ceil/plumb/text/dedup", fmt(ceiling().processCpuMicrosPerRecord(), 1) + " / "
@@ -501,6 +543,24 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
         if (reconciliation.ran()) row(b, "reconciliation of both event-dedup runs", reconciliation.ok() ? "ok" : "FAILED", "ok", yes(reconciliation.ok()));
         b.append(String.format(line));
         return b.toString();
+    }
+
+    /** With {@code --idle-features}: the two variants' throughput, the idle costs with their spread, and CPU per record of the three. */
+    private void idleRows(StringBuilder b) {
+        if (throughput.idle().isEmpty()) return;
+        IdleFeatures idle = throughput.idle().get();
+        Throughput off = idle.releasesOff().mean();
+        Throughput lookup = idle.lookupOn().mean();
+        row(b, "event-dedup, releases off (events/s)", fmt(off.eventsPerSecond(), 0), "", "");
+        row(b, "event-dedup, lookup on, never queried (events/s)", fmt(lookup.eventsPerSecond(), 0), "", "");
+        row(b, "  releases idle cost: shipped / off (min-max)", spreadText(releasesIdleCost()), "", "");
+        row(b, "  lookup idle cost: on / shipped (min-max)", spreadText(lookupIdleCost()), "", "");
+        row(b, "  CPU us/rec, app: shipped/rel.off/lookup", fmt(dedup().appCpuMicrosPerRecord(), 1) + " / "
+                + fmt(off.appCpuMicrosPerRecord(), 1) + " / " + fmt(lookup.appCpuMicrosPerRecord(), 1), "", "");
+        row(b, "  CPU us/rec, process: shipped/rel.off/lookup", fmt(dedup().processCpuMicrosPerRecord(), 1) + " / "
+                + fmt(off.processCpuMicrosPerRecord(), 1) + " / " + fmt(lookup.processCpuMicrosPerRecord(), 1), "", "");
+        row(b, "  CPU us/rec, broker: shipped/rel.off/lookup", fmt(dedup().brokerCpuMicrosPerRecord(), 1) + " / "
+                + fmt(off.brokerCpuMicrosPerRecord(), 1) + " / " + fmt(lookup.brokerCpuMicrosPerRecord(), 1), "", "");
     }
 
     private void latencyRows(StringBuilder b, String basis, Latency l, boolean target) {
@@ -564,6 +624,12 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
                 tn.put("bytes", w.bytes());
             }
         }
+    }
+
+    /** An idle-feature phase: whether it ran, and when it did its figures as any phase's. */
+    private static void idlePhase(ObjectNode n, Optional<Phase> p) {
+        n.put("ran", p.isPresent());
+        p.ifPresent(phase -> phase(n, phase));
     }
 
     private static void spread(ObjectNode n, String name, Spread s) {

@@ -71,6 +71,11 @@ final class BenchCommand implements Callable<Integer> {
             + "the trade the shipped 100 ms is chosen by.")
     List<Long> commitIntervals = new ArrayList<>();
 
+    @Option(names = "--idle-features", description = "In every round also run event-dedup with releases off (releases.enabled=false) "
+            + "and with the key lookup on but never queried (lookup.enabled=true), on the same input: ratios.releases_idle_cost "
+            + "(shipped / releases off) and ratios.lookup_idle_cost (lookup on / shipped) show what each costs when unused.")
+    boolean idleFeatures;
+
     @Option(names = "--jfr", paramLabel = "FILE", description = "After the rounds, run event-dedup once more (not counted) under Java "
             + "Flight Recorder into FILE; the log gets its CPU samples by top frame, by nearest event-dedup frame and by thread.")
     Path jfr;
@@ -115,7 +120,7 @@ final class BenchCommand implements Callable<Integer> {
             options = new BenchOptions(events, partitions, Duration.ofSeconds(rateSeconds), Optional.ofNullable(out), Optional.ofNullable(bootstrap),
                     base, Optional.ofNullable(rocksDbBudget), tenants, seed, reconcile, Optional.ofNullable(stateDir), Duration.ofSeconds(warmupSeconds),
                     warmupEvents != null ? warmupEvents : BenchOptions.defaultWarmupEvents(events), rounds, inProcessBroker,
-                    prefillKeys, Optional.ofNullable(jfr), commitIntervals);
+                    prefillKeys, Optional.ofNullable(jfr), commitIntervals, idleFeatures);
             AppConfig probe = Bench.previewConfig(options);
             AvroLimits.apply(probe);
         } catch (IllegalArgumentException | ConfigException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -21,6 +22,10 @@ class BenchReportTest {
     }
 
     static BenchReport report(List<BenchReport.Prefill> prefills) {
+        return report(prefills, Optional.empty());
+    }
+
+    static BenchReport report(List<BenchReport.Prefill> prefills, Optional<BenchReport.IdleFeatures> idle) {
         var ceiling = new BenchReport.Phase(List.of(run(1, 0.01, Double.NaN), run(1, 0.01, Double.NaN)));
         var plumbing = new BenchReport.Phase(List.of(run(2, 0.03, Double.NaN), run(2.5, 0.03, Double.NaN)));
         // textbook 1,000 then 500 records/s; event-dedup 1,250 then 1,000: ratios 1.25 and 2.0.
@@ -33,7 +38,7 @@ class BenchReportTest {
                 new BenchReport.Percentiles(4_000, 90, 140, 160, 170, 95), none, 1.0);
         return new BenchReport(new BenchReport.Conditions(MachineInfo.current(), new double[]{1, 1, 1}, new double[]{2, 2, 2}, "own process"),
                 new BenchReport.Workload(800, RECORDS, 790, 200, 5, 10, 276, 6, 100, 0.25, 0.005, 0.01, 0.02, 1.0),
-                new BenchReport.Throughputs(ceiling, plumbing, textbook, dedup, run(0.7, 0.02, 1.0), new BenchReport.Outcomes(790, 200, 5, 10)),
+                new BenchReport.Throughputs(ceiling, plumbing, textbook, dedup, run(0.7, 0.02, 1.0), new BenchReport.Outcomes(790, 200, 5, 10), idle),
                 new BenchReport.Latencies(BenchReport.Latency.skipped(), latency, BenchReport.Latency.skipped()),
                 new StoreFootprint(50_000, 790, 1, 2), new BenchReport.Memory(1 << 30, 1 << 20, 1 << 28, 1 << 26, 100, 200, 10),
                 BenchReport.Reconciliation.skipped(), prefills, List.of());
@@ -102,5 +107,55 @@ class BenchReportTest {
         assertThat(j.at("/prefill/1/bytes_per_key").asDouble()).isEqualTo(60.0);
         assertThat(j.at("/targets/prefill_throughput_ratio/value").asDouble()).isEqualTo(0.8);
         assertThat(report(List.of(small)).prefillRatio()).isNaN();
+    }
+
+    /** Releases off at 1,333 then 1,000 records/s, lookup on at 1,250 then 800, beside event-dedup's 1,250 then 1,000. */
+    static BenchReport.IdleFeatures idle() {
+        return new BenchReport.IdleFeatures(new BenchReport.Phase(List.of(run(0.75, 0.03, 1.0), run(1.0, 0.03, 1.0))),
+                new BenchReport.Phase(List.of(run(0.8, 0.04, 1.0), run(1.25, 0.04, 1.0))));
+    }
+
+    @Test
+    void idleCostsAreTheShippedRunsAgainstEachVariantRoundByRoundWithTheirSpread() {
+        BenchReport r = report(List.of(), Optional.of(idle()));
+        // releases: shipped / off = 1,250 / 1,333.3 = 0.9375, then 1,000 / 1,000 = 1
+        assertThat(r.releasesIdleCost().values()).satisfiesExactly(v -> assertThat(v).isCloseTo(0.9375, within(1e-9)),
+                v -> assertThat(v).isCloseTo(1.0, within(1e-9)));
+        // lookup: on / shipped = 1,250 / 1,250 = 1, then 800 / 1,000 = 0.8
+        assertThat(r.lookupIdleCost().values()).satisfiesExactly(v -> assertThat(v).isCloseTo(1.0, within(1e-9)),
+                v -> assertThat(v).isCloseTo(0.8, within(1e-9)));
+        JsonNode j = r.toJson();
+        assertThat(j.at("/ratios/releases_idle_cost").asDouble()).isCloseTo(0.96875, within(1e-4));
+        assertThat(j.at("/ratios/releases_idle_cost_spread/min").asDouble()).isEqualTo(0.9375);
+        assertThat(j.at("/ratios/releases_idle_cost_spread/per_round").size()).isEqualTo(2);
+        assertThat(j.at("/ratios/lookup_idle_cost").asDouble()).isCloseTo(0.9, within(1e-9));
+        assertThat(j.at("/ratios/lookup_idle_cost_spread/max").asDouble()).isEqualTo(1.0);
+    }
+
+    @Test
+    void idleVariantsReportThroughputAndCpuPerRecordLikeTheOtherPhases() {
+        JsonNode j = report(List.of(), Optional.of(idle())).toJson();
+        JsonNode off = j.at("/throughput/event_dedup_releases_off");
+        assertThat(off.at("/ran").asBoolean()).isTrue();
+        assertThat(off.at("/per_round").size()).isEqualTo(2);
+        assertThat(off.at("/events_per_s_max").asDouble()).isEqualTo(1_333.3);
+        assertThat(off.at("/app_threads_cpu_us_per_record").asDouble()).isEqualTo(1_000.0);
+        // broker CPU 0.04 s per 1,000 records = 40 us per record
+        assertThat(j.at("/throughput/event_dedup_lookup_on/broker_cpu_us_per_record").asDouble()).isEqualTo(40.0);
+        assertThat(report(List.of(), Optional.of(idle())).table())
+                .contains("event-dedup, releases off (events/s)", "event-dedup, lookup on, never queried (events/s)",
+                        "releases idle cost: shipped / off", "lookup idle cost: on / shipped", "0.900 (0.800-1.000)");
+    }
+
+    @Test
+    void withoutIdleFeaturesTheirRatiosAreNaNAndTheirPhasesSayTheyDidNotRun() {
+        BenchReport r = report(List.of());
+        JsonNode j = r.toJson();
+        assertThat(j.at("/throughput/event_dedup_releases_off/ran").asBoolean()).isFalse();
+        assertThat(j.at("/throughput/event_dedup_lookup_on/ran").asBoolean()).isFalse();
+        assertThat(j.at("/throughput/event_dedup_releases_off/events_per_s").isMissingNode()).isTrue();
+        assertThat(j.at("/ratios/releases_idle_cost").asDouble()).isNaN();
+        assertThat(j.at("/ratios/lookup_idle_cost_spread/per_round").size()).isZero();
+        assertThat(r.table()).doesNotContain("releases off").doesNotContain("idle cost");
     }
 }

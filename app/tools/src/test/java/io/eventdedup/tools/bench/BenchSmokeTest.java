@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The bench's code path end to end on a few thousand events (the bench itself is a command, not a test): the broker in a JVM of
- * its own, pre-load, two rounds of ceiling, plumbing, textbook and event-dedup, store footprint, reconciliation, latency phases,
- * a pre-filled store, table and JSON.
+ * its own, pre-load, two rounds of ceiling, plumbing, textbook and event-dedup (with its releases-off and lookup-on variants),
+ * store footprint, reconciliation, latency phases, a pre-filled store, table and JSON.
  */
 class BenchSmokeTest {
     /** Every figure the JSON promises. */
@@ -51,7 +51,12 @@ class BenchSmokeTest {
             "/memory/rocksdb_peak_bytes", "/memory/rocksdb_budget_bytes", "/memory/rocksdb_within_budget",
             "/reconciliation/ran", "/reconciliation/ok",
             "/targets/event_dedup_over_textbook/met", "/targets/event_dedup_over_plumbing/met", "/targets/broker_cpu_us_per_record/met",
-            "/targets/seconds_to_first_output/met", "/targets/prefill_throughput_ratio/met", "/targets/p99_latency_ms/met", "/targets/bytes_per_key/met", "/targets/rocksdb_memory_bytes/met");
+            "/targets/seconds_to_first_output/met", "/targets/prefill_throughput_ratio/met", "/targets/p99_latency_ms/met", "/targets/bytes_per_key/met", "/targets/rocksdb_memory_bytes/met",
+            "/throughput/event_dedup_releases_off/ran", "/throughput/event_dedup_releases_off/events_per_s",
+            "/throughput/event_dedup_releases_off/app_threads_cpu_us_per_record", "/throughput/event_dedup_lookup_on/ran",
+            "/throughput/event_dedup_lookup_on/events_per_s", "/throughput/event_dedup_lookup_on/app_threads_cpu_us_per_record",
+            "/ratios/releases_idle_cost", "/ratios/releases_idle_cost_spread/per_round", "/ratios/lookup_idle_cost",
+            "/ratios/lookup_idle_cost_spread/per_round");
 
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -70,6 +75,7 @@ class BenchSmokeTest {
                 .withPrefillKeys(List.of(1_000L))
                 .withJfr(dir.resolve("dedup.jfr"))
                 .withCommitIntervalsMs(List.of(50L))
+                .withIdleFeatures(true)
                 .withStateDir(dir.resolve("state"))
                 .withOut(out);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -85,6 +91,11 @@ class BenchSmokeTest {
         assertThat(json.at("/throughput/textbook/events_per_s").asDouble()).isPositive();
         assertThat(json.at("/throughput/event_dedup/per_round").size()).isEqualTo(2);
         assertThat(json.at("/ratios/event_dedup_over_textbook_spread/per_round").size()).isEqualTo(2);
+        // --idle-features: both variants ran in both rounds on the whole input, so both idle costs have a ratio per round.
+        assertThat(json.at("/throughput/event_dedup_releases_off/per_round").size()).isEqualTo(2);
+        assertThat(json.at("/throughput/event_dedup_lookup_on/records").asLong()).isEqualTo(json.at("/workload/input_records").asLong());
+        assertThat(json.at("/ratios/releases_idle_cost").asDouble()).isPositive();
+        assertThat(json.at("/ratios/lookup_idle_cost_spread/per_round").size()).isEqualTo(2);
         // The broker has a process of its own: its CPU is measured apart.
         assertThat(json.at("/machine/broker").asText()).startsWith("own process");
         assertThat(json.at("/throughput/event_dedup/broker_cpu_us_per_record").asDouble()).isPositive();
@@ -110,6 +121,6 @@ class BenchSmokeTest {
         assertThat(json.at("/commit_interval_sweep/0/latency_at_half_its_throughput/records_measured").asLong()).isPositive();
         // The profiled pass (not counted) left its recording, with CPU samples of event-dedup's threads.
         assertThat(JfrTopFrames.read(dir.resolve("dedup.jfr"), "event-dedup-jfr").topFrames().samples()).isPositive();
-        assertThat(report.table()).contains("event-dedup throughput", "plumbing throughput", "textbook dedup throughput", "event-dedup / textbook", "p99 (ms)", "bytes per stored key", "peak RocksDB memory");
+        assertThat(report.table()).contains("releases idle cost", "lookup idle cost", "event-dedup throughput", "plumbing throughput", "textbook dedup throughput", "event-dedup / textbook", "p99 (ms)", "bytes per stored key", "peak RocksDB memory");
     }
 }

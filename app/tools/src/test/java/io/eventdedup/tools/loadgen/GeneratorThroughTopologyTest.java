@@ -77,7 +77,7 @@ class GeneratorThroughTopologyTest {
         int auditId = registry.register(SchemaRegistry.valueSubject("dedup.audit"), DuplicateDetected.getClassSchema());
         int releaseId = registry.register(SchemaRegistry.recordSubject("dedup.audit", KeyReleased.getClassSchema()), KeyReleased.getClassSchema());
         StreamsBuilder builder = new StreamsBuilder();
-        new DedupTopology(new DedupConfig(sources, "dedup.audit", "dedup.dlq", auditId, "dedup.control", releaseId), registry, DedupObserver.NONE).addTo(builder);
+        new DedupTopology(new DedupConfig(sources, "dedup.audit", "dedup.dlq", auditId, java.util.Optional.of("dedup.control"), releaseId), registry, DedupObserver.NONE).addTo(builder);
         Properties props = StreamsProperties.build("loadgen-topology-test", "unused:9092", stateDir.toString(), Map.of());
         Map<String, List<TestRecord<byte[], byte[]>>> out = new java.util.HashMap<>();
         long firstSent = producer.history().stream().mapToLong(ProducerRecord::timestamp).min().orElse(clock.now);
