@@ -161,12 +161,13 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 System.out.println();
                 System.out.println("Load: " + ledger.render().lines().findFirst().orElse(""));
-                System.out.println(releaseScene(kafka.bootstrapServers(), config).render());
+                ReleaseDemo.Result released = releaseScene(kafka.bootstrapServers(), config);
+                System.out.println(released.render());
 
                 ReconciliationReport report = Reconciler.builder(kafka.bootstrapServers(), registry).build()
                         .reconcile(ledger, reconcileTimeout);
                 System.out.println(report.render());
-                System.out.println("Lookup: " + lookup.lookUpOneForwarded(kafka.bootstrapServers(), config.sources().get(0).outputTopic()));
+                System.out.println("Lookup: " + lookup.lookUp(released.source(), released.tenant(), released.key()));
                 return report.ok() ? 0 : 1;
             }
         } finally {
