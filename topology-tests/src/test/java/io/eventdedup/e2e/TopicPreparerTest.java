@@ -71,6 +71,9 @@ class TopicPreparerTest {
     void withReleasesOffTheControlTopicIsNeitherRequiredNorCreated() throws Exception {
         backend.createTopics(1, id + ".in.a", id + ".in.b");
         try (Admin admin = backend.admin()) {
+            // Creation is acknowledged before the metadata shows the inputs (CI once saw them missing here): wait for them first.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> topicNames(admin).containsAll(java.util.List.of(id + ".in.a", id + ".in.b")));
             assertThatThrownBy(() -> new TopicPreparer(admin, config(Map.of("topics.create", "false", "releases.enabled", "false"))).prepare())
                     .hasMessageContaining("topic '" + id + ".out' does not exist and topics.create=false")
                     .hasMessageNotContaining(id + ".control");
