@@ -17,6 +17,11 @@ import org.apache.kafka.streams.processor.api.Record;
  * A dead letter is written with the wall-clock time it was made: it is an event of ours.
  */
 public final class DeadLetters {
+    /** The dead-letter writer of a configuration: its DLQ topic, references for records larger than its write budget. */
+    static DeadLetters of(io.eventdedup.config.DedupConfig config) {
+        return new DeadLetters(config.deadLetterTopic(), io.eventdedup.limits.WriteBudget.largestWritten(config.sources()));
+    }
+
     private final String topic;
     private final long maxCopyBytes;
 

@@ -3,7 +3,6 @@ package io.eventdedup.topology;
 import io.eventdedup.config.DedupConfig;
 import io.eventdedup.config.LateRetryPolicy;
 import io.eventdedup.config.SourceConfig;
-import io.eventdedup.limits.WriteBudget;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -43,7 +42,7 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
     public void init(ProcessorContext<byte[], Routed> context) {
         super.init(context);
         store = context.getStateStore(source.storeName());
-        records = new DecisionRecords(source, config, new DeadLetters(config.deadLetterTopic(), WriteBudget.largestWritten(config.sources())));
+        records = new DecisionRecords(source, config, DeadLetters.of(config));
         releases = new ReleaseStep(store, this::firstSeenWithinWindow, clock, new ReleaseRecords(config), observer);
     }
 

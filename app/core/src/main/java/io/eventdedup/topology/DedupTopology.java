@@ -2,7 +2,6 @@ package io.eventdedup.topology;
 
 import io.eventdedup.config.DedupConfig;
 import io.eventdedup.config.SourceConfig;
-import io.eventdedup.limits.WriteBudget;
 import io.eventdedup.registry.SchemaRegistry;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -97,7 +96,7 @@ public final class DedupTopology {
     }
 
     private DeadLetters deadLetters() {
-        return new DeadLetters(config.deadLetterTopic(), WriteBudget.largestWritten(config.sources()));
+        return DeadLetters.of(config);
     }
 
     /** The source's input, keyed by store key; its invalid records go to the DLQ here. */

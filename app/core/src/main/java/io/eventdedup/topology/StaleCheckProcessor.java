@@ -3,7 +3,6 @@ package io.eventdedup.topology;
 import io.eventdedup.config.DedupConfig;
 import io.eventdedup.config.SourceConfig;
 import io.eventdedup.key.EntitySequence;
-import io.eventdedup.limits.WriteBudget;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -42,7 +41,7 @@ final class StaleCheckProcessor extends ContextualProcessor<Bytes, Envelope, byt
     public void init(ProcessorContext<byte[], Routed> context) {
         super.init(context);
         store = context.getStateStore(source.staleStoreName());
-        topics = new DecisionRecords(source, config, new DeadLetters(config.deadLetterTopic(), WriteBudget.largestWritten(config.sources())));
+        topics = new DecisionRecords(source, config, DeadLetters.of(config));
         records = new StaleRecords(source, config, topics);
     }
 
