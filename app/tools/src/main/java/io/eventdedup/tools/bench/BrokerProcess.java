@@ -21,7 +21,7 @@ import java.util.concurrent.TimeoutException;
  * {@code /proc/<pid>/stat}. Its output goes to {@code broker.log} in a temp directory, which is deleted on close unless the
  * broker failed to start.
  */
-final class BrokerProcess implements AutoCloseable {
+public final class BrokerProcess implements AutoCloseable {
     static final String BOOTSTRAP_PREFIX = "bootstrap.servers=";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -53,7 +53,7 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     /** Starts the broker and returns once it printed its bootstrap address (it accepts clients then). */
-    static BrokerProcess start(long segmentBytes, List<String> jvmOptions) throws IOException, InterruptedException {
+    public static BrokerProcess start(long segmentBytes, List<String> jvmOptions) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> options = new ArrayList<>(List.of(HEAP));
         options.addAll(jvmOptions);
@@ -116,16 +116,16 @@ final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return bootstrap;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** CPU nanoseconds the broker process has used so far; -1 when it cannot be read. */
-    long cpuNanos() {
+    public long cpuNanos() {
         return ProcStat.cpuNanos(process.pid());
     }
 

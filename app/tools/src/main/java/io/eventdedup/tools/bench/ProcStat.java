@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * 14th and 15th fields) in clock ticks. The second field (the command name, in parentheses) may itself hold spaces and
  * parentheses, so the fields are counted from the last {@code ')'}.
  */
-final class ProcStat {
+public final class ProcStat {
     /** Linux's {@code USER_HZ}: 100 on every architecture Java runs on (it is what {@code getconf CLK_TCK} prints). */
     static final long TICKS_PER_SECOND = 100;
 
@@ -30,7 +30,7 @@ final class ProcStat {
     }
 
     /** CPU nanoseconds used so far by process {@code pid}; -1 when it cannot be read (not Linux, or the process is gone). */
-    static long cpuNanos(long pid) {
+    public static long cpuNanos(long pid) {
         try {
             return ticksToNanos(cpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))));
         } catch (IOException | RuntimeException e) {

@@ -5,7 +5,7 @@ import picocli.CommandLine;
 
 /**
  * The {@code event-dedup} command line of the tools jar ({@code app/target/event-dedup.jar}): the production commands of
- * {@link EventDedup} (run, ttl) plus the tools that need an in-process broker or generate load (demo, loadgen, broker, bench, failover).
+ * {@link EventDedup} (run, ttl) plus the tools that need an in-process broker or generate load (demo, loadgen, broker, bench, failover, restore-probe).
  * The container image carries only the production commands.
  */
 public final class EventDedupTools {
@@ -21,6 +21,7 @@ public final class EventDedupTools {
                 .addSubcommand(new LoadgenCommand())
                 .addSubcommand(new BrokerCommand())
                 .addSubcommand(new BenchCommand())
-                .addSubcommand(new FailoverCommand());
+                .addSubcommand(new FailoverCommand())
+                .addSubcommand(new RestoreProbeCommand());
     }
 }

@@ -156,7 +156,7 @@ public final class FailoverRun {
         return f;
     }
 
-    private static double awaitReady(Instance i, Duration timeout) throws InterruptedException {
+    static double awaitReady(Instance i, Duration timeout) throws InterruptedException {
         long t0 = System.nanoTime();
         long deadline = t0 + timeout.toNanos();
         while (!i.ready()) {
@@ -167,7 +167,7 @@ public final class FailoverRun {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    private static long processed(List<Instance> instances) {
+    static long processed(List<Instance> instances) {
         long sum = 0;
         for (Instance i : instances) {
             Matcher m = EVENTS.matcher(i.metrics());
@@ -177,12 +177,18 @@ public final class FailoverRun {
     }
 
     private Map<String, String> settings(String bootstrap, String prefix, String registryUrl) {
+        Map<String, String> c = baseSettings(bootstrap, prefix, registryUrl);
+        c.put("standby.replicas", Integer.toString(o.standbys()));
+        c.put("rocksdb.memory.budget", "48MiB"); // three instances on one machine
+        return c;
+    }
+
+    /** The settings of an instance of this run's application on topics named with {@code prefix}. */
+    static Map<String, String> baseSettings(String bootstrap, String prefix, String registryUrl) {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("bootstrap.servers", bootstrap);
         c.put("application.id", prefix + "event-dedup");
         c.put("schema.registry.url", registryUrl);
-        c.put("standby.replicas", Integer.toString(o.standbys()));
-        c.put("rocksdb.memory.budget", "48MiB");
         c.put("http.bind.address", "127.0.0.1");
         for (EventSource s : EventSource.values()) {
             c.put("source." + s.sourceName() + ".input.topics", prefix + s.defaultInputTopic());
@@ -194,14 +200,18 @@ public final class FailoverRun {
     }
 
     private void createTopics(String bootstrap, String prefix) throws Exception {
+        createInputTopics(bootstrap, prefix, o.partitions());
+    }
+
+    static void createInputTopics(String bootstrap, String prefix, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             List<NewTopic> topics = new ArrayList<>();
-            for (EventSource s : EventSource.values()) topics.add(new NewTopic(prefix + s.defaultInputTopic(), Optional.of(o.partitions()), Optional.empty()));
+            for (EventSource s : EventSource.values()) topics.add(new NewTopic(prefix + s.defaultInputTopic(), Optional.of(partitions), Optional.empty()));
             admin.createTopics(topics).all().get();
         }
     }
 
-    private static LoadGenerator generator(LoadProfile profile, SchemaRegistry registry, KafkaProducer<byte[], byte[]> producer, String prefix) {
+    static LoadGenerator generator(LoadProfile profile, SchemaRegistry registry, KafkaProducer<byte[], byte[]> producer, String prefix) {
         return LoadGenerator.builder(profile, registry, producer).telemetryTopic(prefix + EventSource.TELEMETRY.defaultInputTopic())
                 .webhooksTopic(prefix + EventSource.WEBHOOKS.defaultInputTopic()).build();
     }

@@ -27,6 +27,7 @@ final class Instance implements AutoCloseable {
     private final Path config;
     private final Path log;
     private final Map<String, String> env;
+    private final Path stateDir;
     private final int httpPort;
     private Process process;
     private long startedNanos;
@@ -37,10 +38,11 @@ final class Instance implements AutoCloseable {
         try {
             httpPort = freePort();
             config = workDir.resolve(name + ".properties");
+            stateDir = workDir.resolve(name + "-state");
             log = workDir.resolve(name + ".log");
             try (Writer w = Files.newBufferedWriter(config)) {
                 for (Map.Entry<String, String> e : settings.entrySet()) w.write(e.getKey() + "=" + e.getValue().replace("\\", "\\\\") + "\n");
-                w.write("state.dir=" + workDir.resolve(name + "-state").toString().replace("\\", "\\\\") + "\n");
+                w.write("state.dir=" + stateDir.toString().replace("\\", "\\\\") + "\n");
                 w.write("http.port=" + httpPort + "\n");
             }
         } catch (IOException e) {
@@ -71,6 +73,15 @@ final class Instance implements AutoCloseable {
 
     long startedNanos() {
         return startedNanos;
+    }
+
+    /** The process id of the running (or last) process. */
+    long pid() {
+        return process.pid();
+    }
+
+    Path stateDir() {
+        return stateDir;
     }
 
     boolean alive() {
