@@ -80,9 +80,20 @@ public final class RestoreProbe {
 
     public record Changelogs(List<String> topics, int partitions, long endOffsets) {}
 
-    public record Result(Options options, String broker, long prefilledKeys, double prefillSeconds, Changelogs changelogs,
-                         List<Restore> restores, Map<String, String> fetchSettings, ChangelogRead.Result fetch, RocksDbWrite.Result write,
-                         int writeBatchRecords, Path workDir) {}
+    /** The fetch bound of one round, read with one variant's restore-consumer settings. */
+    public record FetchBound(int round, Map<String, String> consumerSettings, ChangelogRead.Result result) {}
+
+    /** The write bound of one round: the records of the round's first fetch, in WriteBatches of {@code batchRecords}. */
+    public record WriteBound(int round, int batchRecords, RocksDbWrite.Result result) {}
+
+    public record Result(Options options, String broker, double loadAverageAtStart, double loadAverageAtEnd, long prefilledKeys,
+                         double prefillSeconds, Changelogs changelogs, List<Restore> restores, List<FetchBound> fetches,
+                         List<WriteBound> writes, Path workDir) {}
+
+    /** The machine's 1-minute load average (other work on it shows here); -1 when unknown. */
+    static double systemLoad() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
 
     private final Options o;
     private final PrintStream out;
@@ -93,6 +104,7 @@ public final class RestoreProbe {
     }
 
     public Result run() throws Exception {
+        double loadAtStart = systemLoad();
         Path work = Files.createTempDirectory("event-dedup-restore-probe-");
         BrokerProcess broker = o.bootstrap() == null ? BrokerProcess.start(BROKER_SEGMENT_BYTES, List.of()) : null;
         String bootstrap = broker != null ? broker.bootstrapServers() : o.bootstrap();
@@ -129,6 +141,9 @@ public final class RestoreProbe {
             out.printf("changelogs: %d topics, %d partitions, %,d offsets%n", changelogs.topics().size(), changelogs.partitions(), changelogs.endOffsets());
 
             List<Restore> restores = new ArrayList<>();
+            List<FetchBound> fetches = new ArrayList<>();
+            List<WriteBound> writes = new ArrayList<>();
+            String appId = base.get("application.id");
             for (int round = 1; round <= o.rounds(); round++) {
                 for (RestoreVariant v : o.variants()) {
                     deleteRecursively(current.stateDir());
@@ -140,24 +155,25 @@ public final class RestoreProbe {
                             Restore.cores(r.brokerCpuSeconds(), r.seconds()), r.secondsToRunning());
                     stopCleanly(current);
                 }
-            }
-
-            Map<String, String> fetchSettings = restoreConsumerSettings(o.variants().get(0));
-            int batch = Integer.parseInt(fetchSettings.getOrDefault("max.poll.records", "500"));
-            ChangelogRead.Result fetch = null;
-            RocksDbWrite.Result write = null;
-            if (o.bounds()) {
+                if (!o.bounds()) continue;
+                // The bounds in every round, beside the restores they bound: one fetch per distinct restore-consumer setting.
                 Map<TopicPartition, List<ChangelogRead.KeyValue>> kept = new LinkedHashMap<>();
-                fetch = new ChangelogRead(ChangelogRead.consumerConfig(bootstrap, fetchSettings), brokerCpu).read(ends.keySet(), ends, kept);
-                out.printf("fetch bound: %,d records in %.2f s = %,.0f records/s, %.1f MB/s%n", fetch.records(), fetch.seconds(),
-                        fetch.recordsPerSecond(), fetch.fetchedMegabytesPerSecond());
-                String appId = base.get("application.id");
-                write = new RocksDbWrite(SettingType.parseSize(Settings.ROCKSDB_MEMORY_BUDGET.defaultValue()), batch)
-                        .write(kept, tp -> storeOf(appId, tp.topic()), work.resolve("write-bound"));
+                for (Map<String, String> consumer : o.variants().stream().map(RestoreProbe::restoreConsumerSettings).distinct().toList()) {
+                    ChangelogRead.Result f = new ChangelogRead(ChangelogRead.consumerConfig(bootstrap, consumer), brokerCpu)
+                            .read(ends.keySet(), ends, kept.isEmpty() ? kept : null);
+                    fetches.add(new FetchBound(round, consumer, f));
+                    out.printf("round %d, fetch bound %s: %,d records in %.2f s = %,.0f records/s, %.1f MB/s%n", round, consumer, f.records(), f.seconds(),
+                            f.recordsPerSecond(), f.fetchedMegabytesPerSecond());
+                }
+                int batch = Integer.parseInt(restoreConsumerSettings(o.variants().get(0)).getOrDefault("max.poll.records", "500"));
+                RocksDbWrite.Result w = new RocksDbWrite(SettingType.parseSize(Settings.ROCKSDB_MEMORY_BUDGET.defaultValue()), batch)
+                        .write(kept, tp -> storeOf(appId, tp.topic()), work.resolve("write-bound-" + round));
                 kept.clear();
-                out.printf("write bound: %,d records in %.2f s = %,.0f records/s%n", write.records(), write.seconds(), write.recordsPerSecond());
+                deleteRecursively(work.resolve("write-bound-" + round));
+                writes.add(new WriteBound(round, batch, w));
+                out.printf("round %d, write bound: %,d records in %.2f s = %,.0f records/s%n", round, w.records(), w.seconds(), w.recordsPerSecond());
             }
-            return new Result(o, brokerText, prefill.expectedUnique(), prefillSeconds, changelogs, restores, fetchSettings, fetch, write, batch, work);
+            return new Result(o, brokerText, loadAtStart, systemLoad(), prefill.expectedUnique(), prefillSeconds, changelogs, restores, fetches, writes, work);
         } finally {
             if (current != null) current.close();
             if (broker != null) broker.close();
