@@ -78,7 +78,8 @@ public final class RestoreProbe {
         }
     }
 
-    public record Changelogs(List<String> topics, int partitions, long endOffsets) {}
+    /** The changelog topics; {@code bytes}: their size in the broker's log directories (the largest replica of each partition). */
+    public record Changelogs(List<String> topics, int partitions, long endOffsets, long bytes) {}
 
     /** The fetch bound of one round, read with one variant's restore-consumer settings. */
     public record FetchBound(int round, Map<String, String> consumerSettings, ChangelogRead.Result result) {}
@@ -136,9 +137,10 @@ public final class RestoreProbe {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 ends = changelogEnds(admin, prefix);
                 List<String> topics = ends.keySet().stream().map(TopicPartition::topic).distinct().sorted().toList();
-                changelogs = new Changelogs(topics, ends.size(), ends.values().stream().mapToLong(Long::longValue).sum());
+                changelogs = new Changelogs(topics, ends.size(), ends.values().stream().mapToLong(Long::longValue).sum(), bytesOnBroker(admin, ends.keySet()));
             }
-            out.printf("changelogs: %d topics, %d partitions, %,d offsets%n", changelogs.topics().size(), changelogs.partitions(), changelogs.endOffsets());
+            out.printf("changelogs: %d topics, %d partitions, %,d offsets, %,d bytes on the broker%n", changelogs.topics().size(), changelogs.partitions(),
+                    changelogs.endOffsets(), changelogs.bytes());
 
             List<Restore> restores = new ArrayList<>();
             List<FetchBound> fetches = new ArrayList<>();
@@ -209,6 +211,20 @@ public final class RestoreProbe {
         Map<TopicPartition, Long> ends = new TreeMap<>(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
         admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
         return ends;
+    }
+
+    /** What {@code partitions} take in the brokers' log directories, counting each partition's largest replica once. */
+    static long bytesOnBroker(Admin admin, java.util.Set<TopicPartition> partitions) throws Exception {
+        List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(org.apache.kafka.common.Node::id).toList();
+        Map<TopicPartition, Long> largest = new java.util.HashMap<>();
+        for (Map<String, org.apache.kafka.clients.admin.LogDirDescription> dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
+            for (org.apache.kafka.clients.admin.LogDirDescription d : dirs.values()) {
+                d.replicaInfos().forEach((tp, info) -> {
+                    if (partitions.contains(tp)) largest.merge(tp, info.size(), Math::max);
+                });
+            }
+        }
+        return largest.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** The store whose changelog {@code topic} is: Kafka Streams names it {@code <application.id>-<store>-changelog}. */

@@ -46,14 +46,15 @@ public final class RestoreProbeReport {
         StringBuilder b = new StringBuilder();
         RestoreProbe.Options o = r.options();
         b.append(String.format(Locale.ROOT, "Restore probe: %,d keys pre-filled (%.0f s), %d input partitions; changelogs: %d topics, %d partitions, "
-                        + "%,d offsets; broker: %s; load average %.2f at start, %.2f at end%n%n", r.prefilledKeys(), r.prefillSeconds(), o.partitions(),
-                r.changelogs().topics().size(), r.changelogs().partitions(), r.changelogs().endOffsets(), r.broker(), r.loadAverageAtStart(),
+                        + "%,d offsets, %,d bytes on the broker (%.1f B/offset); broker: %s; load average %.2f at start, %.2f at end%n%n", r.prefilledKeys(),
+                r.prefillSeconds(), o.partitions(), r.changelogs().topics().size(), r.changelogs().partitions(), r.changelogs().endOffsets(),
+                r.changelogs().bytes(), r.changelogs().endOffsets() > 0 ? (double) r.changelogs().bytes() / r.changelogs().endOffsets() : 0, r.broker(), r.loadAverageAtStart(),
                 r.loadAverageAtEnd()));
-        b.append(String.format(Locale.ROOT, "%-5s %-14s %11s %5s %8s %10s %6s %8s %8s %8s %8s  %s%n", "round", "variant", "restored", "parts",
-                "seconds", "keys/s", "/fetch", "app cor", "app us/r", "brk cor", "RUNNING", "settings"));
+        b.append(String.format(Locale.ROOT, "%-5s %-14s %11s %5s %8s %10s %6s %9s %8s %12s %11s  %s%n", "round", "variant", "restored", "parts",
+                "seconds", "keys/s", "/fetch", "app cores", "app us/r", "broker cores", "RUNNING (s)", "settings"));
         for (RestoreProbe.Restore x : r.restores()) {
             String overFetch = fetchFor(r, x.round(), x.variant()).map(f -> String.format(Locale.ROOT, "%.2f", x.recordsPerSecond() / f.result().recordsPerSecond())).orElse("-");
-            b.append(String.format(Locale.ROOT, "%-5d %-14s %,11d %5d %8.2f %,10.0f %6s %8s %8s %8s %8.1f  %s%n", x.round(), x.variant().name(),
+            b.append(String.format(Locale.ROOT, "%-5d %-14s %,11d %5d %8.2f %,10.0f %6s %9s %8s %12s %11.1f  %s%n", x.round(), x.variant().name(),
                     x.records(), x.partitions(), x.seconds(), x.recordsPerSecond(), overFetch, cores(x.appCpuSeconds(), x.seconds()),
                     micros(x.appCpuSeconds(), x.records()), cores(x.brokerCpuSeconds(), x.seconds()), x.secondsToRunning(),
                     x.variant().settings().isEmpty() ? "(shipped)" : x.variant().toString().substring(x.variant().name().length() + 1)));
@@ -63,7 +64,7 @@ public final class RestoreProbeReport {
         for (RestoreProbe.FetchBound fb : r.fetches()) {
             ChangelogRead.Result f = fb.result();
             b.append(String.format(Locale.ROOT, "  %d fetch: KafkaConsumer, read_committed, %s: %,d records in %.2f s = %,.0f records/s, %.1f MB/s "
-                            + "(%.1f B/record fetched, key+value %.1f B); consumer %s cores, %s us/r; broker %s cores%n",
+                            + "(%.1f B/record as the consumer counts them, key+value %.1f B); consumer %s cores, %s us/r; broker %s cores%n",
                     fb.round(), fb.consumerSettings(), f.records(), f.seconds(), f.recordsPerSecond(), f.fetchedMegabytesPerSecond(),
                     f.records() > 0 ? f.fetchedBytes() / f.records() : 0, f.records() > 0 ? (double) f.valueAndKeyBytes() / f.records() : 0,
                     cores(f.cpuSeconds(), f.seconds()), micros(f.cpuSeconds(), f.records()), cores(f.brokerCpuSeconds(), f.seconds())));
@@ -101,7 +102,8 @@ public final class RestoreProbeReport {
         m.put("load_average_at_end", r.loadAverageAtEnd());
         m.put("prefilled_keys", r.prefilledKeys());
         m.put("prefill_seconds", r.prefillSeconds());
-        m.put("changelogs", Map.of("topics", r.changelogs().topics(), "partitions", r.changelogs().partitions(), "end_offsets", r.changelogs().endOffsets()));
+        m.put("changelogs", Map.of("topics", r.changelogs().topics(), "partitions", r.changelogs().partitions(), "end_offsets", r.changelogs().endOffsets(),
+                "bytes_on_broker", r.changelogs().bytes()));
         List<Map<String, Object>> restores = new ArrayList<>();
         for (RestoreProbe.Restore x : r.restores()) {
             Map<String, Object> e = new LinkedHashMap<>();
