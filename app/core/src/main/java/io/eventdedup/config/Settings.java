@@ -156,7 +156,8 @@ public final class Settings {
     public static final Setting<Integer> STANDBY_REPLICAS = global(STREAMS, "standby.replicas", INT, "0",
             "Warm copies of each store kept by other instances, for fast fail-over.", atLeast(0));
     public static final Setting<Long> ROCKSDB_MEMORY_BUDGET = global(STREAMS, "rocksdb.memory.budget", SIZE_BYTES, "256MiB",
-            "One off-heap budget for all RocksDB block caches and memtables of this instance.", atLeastBytes(16L << 20, "16MiB"));
+            "One off-heap budget for all RocksDB block caches and memtables of this instance. Half of it bounds the "
+                    + "memtables, and so how fast stores restore: a larger budget restores faster (docs/deploying.md, restore-probe).", atLeastBytes(16L << 20, "16MiB"));
 
     // --- Schema registry ---------------------------------------------------------------------------------------------------
     public static final Setting<String> REGISTRY_URL = global(REGISTRY, "schema.registry.url", STRING, "mock://event-dedup",
