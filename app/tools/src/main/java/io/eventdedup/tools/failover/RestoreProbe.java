@@ -85,7 +85,16 @@ public final class RestoreProbe {
     public record FetchBound(int round, Map<String, String> consumerSettings, ChangelogRead.Result result) {}
 
     /** The write bound of one round: the records of the round's first fetch, in WriteBatches of {@code batchRecords}. */
-    public record WriteBound(int round, int batchRecords, RocksDbWrite.Result result) {}
+    public record WriteBound(int round, int batchRecords, long memoryBudgetBytes, RocksDbWrite.Result result) {}
+
+    /**
+     * The RocksDB budget of the write bound: the shipped default, unless this process already set one (the budget is
+     * process-wide and set once, e.g. by a test that ran a topology in the same JVM).
+     */
+    static long writeBoundBudget() {
+        long inForce = io.eventdedup.runtime.BoundedRocksDbMemory.budgetBytes();
+        return inForce > 0 ? inForce : SettingType.parseSize(Settings.ROCKSDB_MEMORY_BUDGET.defaultValue());
+    }
 
     public record Result(Options options, String broker, double loadAverageAtStart, double loadAverageAtEnd, long prefilledKeys,
                          double prefillSeconds, Changelogs changelogs, List<Restore> restores, List<FetchBound> fetches,
@@ -168,11 +177,11 @@ public final class RestoreProbe {
                             f.recordsPerSecond(), f.fetchedMegabytesPerSecond());
                 }
                 int batch = Integer.parseInt(restoreConsumerSettings(o.variants().get(0)).getOrDefault("max.poll.records", "500"));
-                RocksDbWrite.Result w = new RocksDbWrite(SettingType.parseSize(Settings.ROCKSDB_MEMORY_BUDGET.defaultValue()), batch)
+                RocksDbWrite.Result w = new RocksDbWrite(writeBoundBudget(), batch)
                         .write(kept, tp -> storeOf(appId, tp.topic()), work.resolve("write-bound-" + round));
                 kept.clear();
                 deleteRecursively(work.resolve("write-bound-" + round));
-                writes.add(new WriteBound(round, batch, w));
+                writes.add(new WriteBound(round, batch, writeBoundBudget(), w));
                 out.printf("round %d, write bound: %,d records in %.2f s = %,.0f records/s%n", round, w.records(), w.seconds(), w.recordsPerSecond());
             }
             return new Result(o, brokerText, loadAtStart, systemLoad(), prefill.expectedUnique(), prefillSeconds, changelogs, restores, fetches, writes, work);

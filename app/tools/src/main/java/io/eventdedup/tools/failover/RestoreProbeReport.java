@@ -71,8 +71,9 @@ public final class RestoreProbeReport {
         }
         for (RestoreProbe.WriteBound wb : r.writes()) {
             RocksDbWrite.Result w = wb.result();
-            b.append(String.format(Locale.ROOT, "  %d write: RocksDB WriteBatch of %,d, WAL off, Streams' and event-dedup's options: %,d records in %.2f s "
-                    + "= %,.0f records/s; %s cores, %s us/r%n", wb.round(), wb.batchRecords(), w.records(), w.seconds(), w.recordsPerSecond(),
+            b.append(String.format(Locale.ROOT, "  %d write: RocksDB WriteBatch of %,d, WAL off, Streams' and event-dedup's options (budget %d MiB): "
+                    + "%,d records in %.2f s = %,.0f records/s; %s cores, %s us/r%n", wb.round(), wb.batchRecords(), wb.memoryBudgetBytes() >> 20,
+                    w.records(), w.seconds(), w.recordsPerSecond(),
                     cores(w.cpuSeconds(), w.seconds()), micros(w.cpuSeconds(), w.records())));
         }
         Map<String, Double> medians = medianByVariant(r.restores());
@@ -146,6 +147,7 @@ public final class RestoreProbeReport {
             Map<String, Object> write = new LinkedHashMap<>();
             write.put("round", wb.round());
             write.put("batch_records", wb.batchRecords());
+            write.put("rocksdb_memory_budget_bytes", wb.memoryBudgetBytes());
             write.put("records", w.records());
             write.put("seconds", w.seconds());
             write.put("records_per_second", Math.round(w.recordsPerSecond()));

@@ -45,6 +45,12 @@ class RestoreProbeTest {
     }
 
     @Test
+    void theWriteBoundUsesTheShippedBudgetOrTheOneThisProcessAlreadySet() {
+        long inForce = io.eventdedup.runtime.BoundedRocksDbMemory.budgetBytes();
+        assertThat(RestoreProbe.writeBoundBudget()).isEqualTo(inForce > 0 ? inForce : 256L << 20);
+    }
+
+    @Test
     void optionsRefuseWhatCannotBeMeasured() {
         List<RestoreVariant> one = List.of(RestoreVariant.SHIPPED);
         assertThatThrownBy(() -> new RestoreProbe.Options(null, 0, 6, one, 1, Map.of(), true)).hasMessageContaining("--keys");
