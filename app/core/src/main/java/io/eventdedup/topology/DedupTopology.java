@@ -2,6 +2,7 @@ package io.eventdedup.topology;
 
 import io.eventdedup.config.DedupConfig;
 import io.eventdedup.config.SourceConfig;
+import io.eventdedup.key.Form1Fingerprints;
 import io.eventdedup.registry.SchemaRegistry;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -163,7 +164,7 @@ public final class DedupTopology {
         if (!source.producersKeyByDedupKey()) {
             valid = valid.repartition(Repartitioned.with(Serdes.Bytes(), new EnvelopeSerde()).withName(source.repartitionName()));
         }
-        KStream<byte[], Routed> decided = valid.process(() -> new DedupProcessor(source, config, observer), Named.as(n + "-dedup"), source.storeName());
+        KStream<byte[], Routed> decided = valid.process(() -> new DedupProcessor(source, config, observer, () -> Form1Fingerprints.of(source, registry)), Named.as(n + "-dedup"), source.storeName());
         if (source.stale().isPresent()) {
             StaleCheckStage.addTo(builder, decided, source, config, observer);
         } else {
