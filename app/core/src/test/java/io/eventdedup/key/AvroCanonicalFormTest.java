@@ -292,6 +292,22 @@ class AvroCanonicalFormTest {
     }
 
     @Test
+    void theDedupStepsForm1OfAnAvroValueIsTheOneTheInspectorComputedWithItAndKeyingLeavesItOut() throws Exception {
+        java.util.List<io.eventdedup.config.ConfigProblem> problems = new java.util.ArrayList<>();
+        io.eventdedup.config.SourceConfig source = new io.eventdedup.config.SourcesParser(Map.of("sources", "orders",
+                "source.orders.input.topics", "in", "source.orders.output.topic", "out", "source.orders.format", "avro",
+                "source.orders.key.rules", "field:id", "source.orders.tenant.default", "acme", "source.orders.retry.horizon", "1h",
+                "source.orders.fingerprint.volatile-fields", "attempt"), problems).parse().get(0);
+        assertThat(problems).isEmpty();
+        byte[] value = encode(ORDER_V1, r -> { r.put("id", "o-9"); r.put("amount", 1L); r.put("attempt", 3); });
+        byte[] expected = new AvroPayloadInspector(registry, List.of("id"), List.of("attempt"), true).inspect(value).legacyFingerprint();
+        assertThat(expected).isNotNull();
+        assertThat(Form1Fingerprints.of(source, registry).of(value)).isEqualTo(expected);
+        assertThat(new DedupKeyResolver(source, registry).resolve(new org.apache.kafka.common.header.internals.RecordHeaders(), value)
+                .legacyFingerprint()).isNull();
+    }
+
+    @Test
     void aRecursiveSchemaNested100000DeepIsUndecodableNotAStackOverflow() throws Exception {
         Schema node = new Schema.Parser().parse("""
                 {"type":"record","name":"Node","fields":[{"name":"next","type":["null","Node"]}]}""");
