@@ -30,6 +30,11 @@ public final class StreamsProperties {
     public static final String DLQ_TOPIC_CONFIG = "event.dedup.dlq.topic";
     /** Streams config key carrying the largest record the DLQ holds (WriteBudget), read by the runtime's exception handlers. */
     public static final String DLQ_MAX_RECORD_BYTES_CONFIG = "event.dedup.dlq.max.record.bytes";
+    /**
+     * Streams config key carrying every source's input topics (comma-separated), read by the production exception handler to
+     * read an envelope's origin topic, which the envelope holds as a code (topology/EnvelopeNames).
+     */
+    public static final String INPUT_TOPICS_CONFIG = "event.dedup.input.topics";
     static final String ROCKSDB_CONFIG_SETTER = "io.eventdedup.runtime.BoundedRocksDbMemory";
     static final String PROCESSING_EXCEPTION_HANDLER = "io.eventdedup.runtime.DedupProcessingExceptionHandler";
     static final String PRODUCTION_EXCEPTION_HANDLER = "io.eventdedup.runtime.DedupProductionExceptionHandler";
@@ -105,6 +110,7 @@ public final class StreamsProperties {
         settings.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, ROCKSDB_CONFIG_SETTER);
         settings.put(ROCKSDB_BUDGET_CONFIG, Long.toString(c.rocksDbMemoryBytes()));
         settings.put(DLQ_TOPIC_CONFIG, c.deadLetterTopic());
+        settings.put(INPUT_TOPICS_CONFIG, String.join(",", c.sources().stream().flatMap(s -> s.inputTopics().stream()).distinct().toList()));
         // Record sizes: every topic the app writes holds its largest record (the repartition topics through Streams' topic.
         // prefix, the others through TopicPreparer), the producer may send it, and a refusal becomes a DLQ reference.
         String largest = Long.toString(WriteBudget.largestWritten(c.sources()));

@@ -58,6 +58,9 @@ final class AvroCanonicalForm {
     private int[] stack = new int[64];
     private int sp;
     private IntSupplier remainingInput = () -> Integer.MAX_VALUE;
+    /** Maps of at most this many entries are sorted by insertion into {@link #mapOrder}, without allocating. */
+    static final int SMALL_MAP_ENTRIES = 32;
+    private final int[] mapOrder = new int[SMALL_MAP_ENTRIES];
 
     AvroCanonicalForm() {
         this(new IdentityHashMap<>(), new IdentityHashMap<>());
@@ -226,11 +229,7 @@ final class AvroCanonicalForm {
             }
         }
         int entries = (sp - base) / 2;
-        Integer[] order = new Integer[entries];
-        for (int i = 0; i < entries; i++) order[i] = i;
-        final int[] st = stack;
-        final byte[] b = buf;
-        Arrays.sort(order, (x, y) -> compareKeys(b, st[base + 2 * x], st[base + 2 * y])); // stable: repeats stay in input order
+        int[] order = sortedEntries(base, entries);
         int end = len;
         ensure(end - start);
         int kept = 0;
@@ -247,6 +246,34 @@ final class AvroCanonicalForm {
         len = start + (len - end);
         setInt(countAt, kept);
         sp = base;
+    }
+
+    /**
+     * The map's entries (offset pairs from {@code stack[base]}) in key order, stably (repeated keys stay in input order), in a
+     * reused array valid until the next call. Small maps, the usual case, are insertion-sorted in place of a boxed sort.
+     */
+    private int[] sortedEntries(int base, int entries) {
+        if (entries > SMALL_MAP_ENTRIES) {
+            Integer[] boxed = new Integer[entries];
+            for (int i = 0; i < entries; i++) boxed[i] = i;
+            final int[] st = stack;
+            final byte[] b = buf;
+            Arrays.sort(boxed, (x, y) -> compareKeys(b, st[base + 2 * x], st[base + 2 * y])); // stable
+            int[] order = new int[entries];
+            for (int i = 0; i < entries; i++) order[i] = boxed[i];
+            return order;
+        }
+        int[] order = mapOrder;
+        for (int i = 0; i < entries; i++) {
+            int entry = i, key = stack[base + 2 * i];
+            int j = i - 1;
+            while (j >= 0 && compareKeys(buf, stack[base + 2 * order[j]], key) > 0) { // strictly greater: stable
+                order[j + 1] = order[j];
+                j--;
+            }
+            order[j + 1] = entry;
+        }
+        return order;
     }
 
     /** Compares the length-prefixed keys at two entry offsets, as unsigned bytes. */

@@ -40,9 +40,10 @@ public final class DedupKeyResolver {
         source.keyRules().forEach(r -> { if (r instanceof KeyRule.Field f) wanted.add(f.path()); });
         source.tenantRules().forEach(r -> { if (r instanceof TenantRule.Field f) wanted.add(f.path()); });
         source.stale().ifPresent(s -> { wanted.add(s.entityField()); wanted.add(s.sequenceField()); });
+        // Form 1 is not computed here: the dedup step computes it only when a stored entry may hold it (Form1Fingerprints).
         this.inspector = source.format() == PayloadFormat.AVRO
-                ? new AvroPayloadInspector(registry, wanted, source.volatileFields())
-                : new JsonPayloadInspector(wanted, source.volatileFields());
+                ? new AvroPayloadInspector(registry, wanted, source.volatileFields(), false)
+                : new JsonPayloadInspector(wanted, source.volatileFields(), false);
     }
 
     public ResolvedKey resolve(Headers headers, byte[] value) throws InvalidRecordException {
@@ -82,8 +83,7 @@ public final class DedupKeyResolver {
         }
         checkLength("idempotency key", key);
         EntitySequence sequence = entitySequence(facts, tenant);
-        return new ResolvedKey(tenant, key, keyRule, facts.fingerprint(), facts.legacyFingerprint(),
-                DedupKeys.storeKey(sha, source.name(), tenant, key), sequence);
+        return new ResolvedKey(tenant, key, keyRule, facts.fingerprint(), null, DedupKeys.storeKey(sha, source.name(), tenant, key), sequence);
     }
 
     /** The entity and sequence of a stale-checked source's event (null for other sources); the entity obeys max-key-chars as keys do. */

@@ -7,7 +7,8 @@ import java.util.function.Predicate;
  * fingerprint stored with it.
  *
  * @param fingerprint       the payload fingerprint, form 2 ({@link Fingerprints}); the store records it for a first delivery
- * @param legacyFingerprint the form-1 fingerprint an earlier release stored, while stores may still hold one; null otherwise
+ * @param legacyFingerprint the form-1 fingerprint an earlier release stored, when an envelope of that release carried it; null
+ *                          otherwise (the dedup step then computes it only if a stored entry may hold it, {@link Form1Fingerprints})
  * @param storeKey          16-byte hash of (source, tenant, idempotency key): the repartition and store key, fixed-size whatever the key
  * @param sequence          entity and sequence for the stale check of a stale-checked source; null for other sources
  */

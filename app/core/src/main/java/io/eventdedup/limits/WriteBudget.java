@@ -25,8 +25,9 @@ public final class WriteBudget {
     /** A decimal long, with its sign. */
     static final int NUMBER = 20;
     /**
-     * The repartition envelope's fixed fields (EnvelopeSerde version 2: version, six lengths, the fingerprint in both forms,
-     * partition, offset, timestamp, key length) and the 16-byte store key.
+     * The repartition envelope's fixed fields as version 2 wrote them (version, six lengths, the fingerprint in both forms,
+     * partition, offset, timestamp, key length) and the 16-byte store key: an upper bound of version 5's (flags, varint lengths and
+     * numbers, 4-byte name codes, one fingerprint), which is what is written now.
      */
     static final int ENVELOPE_FIXED = 1 + 6 * 4 + 2 * 32 + 4 + 8 + 8 + 4 + 16;
     /** What envelope version 3 adds for a stale-checked source, besides the entity's text: its length, the sequence, the entity key and its length. */

@@ -4,6 +4,8 @@ import io.eventdedup.key.InvalidReason;
 import io.eventdedup.limits.RecordSize;
 import io.eventdedup.topology.DeadLetters;
 import io.eventdedup.topology.Envelope;
+import io.eventdedup.config.StreamsProperties;
+import io.eventdedup.topology.EnvelopeNames;
 import io.eventdedup.topology.EnvelopeSerde;
 import io.eventdedup.topology.Origin;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -31,12 +33,16 @@ public final class DedupProductionExceptionHandler implements ProductionExceptio
 
     private DeadLetters deadLetters;
     private boolean exactlyOnce;
+    /** Reads an envelope's origin topic, which it holds as a code of one of the configured input topics. */
+    private EnvelopeSerde envelopes = new EnvelopeSerde();
 
     @Override
     public void configure(Map<String, ?> configs) {
         deadLetters = DedupProcessingExceptionHandler.deadLetters(configs);
         Object guarantee = configs.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
         exactlyOnce = guarantee == null || !StreamsConfig.AT_LEAST_ONCE.equals(guarantee.toString());
+        Object topics = configs.get(StreamsProperties.INPUT_TOPICS_CONFIG);
+        if (topics != null && !topics.toString().isEmpty()) envelopes = new EnvelopeSerde(EnvelopeNames.ofTopics(List.of(topics.toString().split(","))));
     }
 
     @Override
@@ -50,20 +56,23 @@ public final class DedupProductionExceptionHandler implements ProductionExceptio
                     context.partition(), context.offset());
             return Response.fail();
         }
-        Origin origin = origin(context);
+        Origin origin = origin(context, envelopes);
         LOG.warn("{}: sending a reference to input {}-{}@{} to {}", detail, origin.topic(), origin.partition(), origin.offset(), deadLetters.topic());
         DeadLetters.Cause cause = DeadLetters.Cause.of(DedupProcessingExceptionHandler.sourceOf(context.processorNodeId()),
                 InvalidReason.TOO_LARGE_TO_WRITE, detail, origin);
         return Response.resume(List.of(DeadLetters.toProducerRecord(deadLetters.reference(cause, size, System.currentTimeMillis()))));
     }
 
-    /** Where the input record is: read from our envelope when the record being processed came through a repartition topic. */
-    static Origin origin(ErrorHandlerContext context) {
+    /**
+     * Where the input record is: read from our envelope when the record being processed came through a repartition topic (and its
+     * origin topic is one of the configured ones, see {@link EnvelopeNames}).
+     */
+    static Origin origin(ErrorHandlerContext context, EnvelopeSerde envelopes) {
         byte[] raw = context.sourceRawValue();
         if (raw != null && context.topic() != null && context.topic().endsWith("-repartition")) {
             try {
-                Envelope e = new EnvelopeSerde().deserializer().deserialize(context.topic(), raw);
-                if (e != null) return e.origin();
+                Envelope e = envelopes.deserializer().deserialize(context.topic(), raw);
+                if (e != null && !EnvelopeNames.isUnresolved(e.origin().topic())) return e.origin();
             } catch (RuntimeException notAnEnvelope) {
                 // fall through: the context's own coordinates are still a true reference
             }

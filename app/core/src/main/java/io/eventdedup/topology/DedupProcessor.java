@@ -3,6 +3,7 @@ package io.eventdedup.topology;
 import io.eventdedup.config.DedupConfig;
 import io.eventdedup.config.LateRetryPolicy;
 import io.eventdedup.config.SourceConfig;
+import io.eventdedup.key.Form1Fingerprints;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -10,6 +11,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
+
+import java.util.function.Supplier;
 
 /**
  * The dedup check (docs/design.md §3–5): finds the key's first arrival within the observation window (factor × TTL) in the source's
@@ -27,21 +30,30 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
     private final DedupConfig config;
     private final DedupObserver observer;
     private final DedupClock clock;
+    private final Supplier<Form1Fingerprints> form1Supplier;
+    private Form1Fingerprints form1;
     private WindowStore<Bytes, byte[]> store;
     private DecisionRecords records;
     private ReleaseStep releases;
 
     DedupProcessor(SourceConfig source, DedupConfig config, DedupObserver observer) {
+        this(source, config, observer, () -> Form1Fingerprints.NONE);
+    }
+
+    /** @param form1 makes the task's {@link Form1Fingerprints}: how a stored entry of an earlier release is matched */
+    DedupProcessor(SourceConfig source, DedupConfig config, DedupObserver observer, Supplier<Form1Fingerprints> form1) {
         this.source = source;
         this.config = config;
         this.observer = observer;
         this.clock = DedupClock.of(source);
+        this.form1Supplier = form1;
     }
 
     @Override
     public void init(ProcessorContext<byte[], Routed> context) {
         super.init(context);
         store = context.getStateStore(source.storeName());
+        form1 = form1Supplier.get();
         records = new DecisionRecords(source, config, DeadLetters.of(config));
         releases = new ReleaseStep(store, this::firstSeenWithinWindow, clock, new ReleaseRecords(config), observer);
     }
@@ -113,9 +125,17 @@ final class DedupProcessor extends ContextualProcessor<Bytes, Envelope, byte[], 
                 && isDuplicate(first, e);
     }
 
-    /** Same payload as the first arrival: the stored fingerprint is this record's, in either form while both are carried (key/Fingerprints). */
+    /**
+     * Same payload as the first arrival: the stored fingerprint is this record's, in either form while both are carried
+     * (key/Fingerprints). Form 1 comes with an envelope of the earlier release, else it is computed here, and only when the stored
+     * entry does not hold form 2: a retry of an entry written since the upgrade (nearly every duplicate) never computes it.
+     */
     private boolean isDuplicate(FirstSeen first, Envelope e) {
-        return e.key().matchesStored(first.entry()::sameFingerprint);
+        StoreEntry stored = first.entry();
+        if (e.key().matchesStored(stored::sameFingerprint)) return true;
+        if (e.key().legacyFingerprint() != null) return false;
+        byte[] legacy = form1.of(e.originalValue());
+        return legacy != null && stored.sameFingerprint(legacy);
     }
 
     /** Stores the key at its first arrival, with where it came from. */

@@ -2,6 +2,7 @@ package io.eventdedup.topology;
 
 import io.eventdedup.config.DedupConfig;
 import io.eventdedup.config.SourceConfig;
+import io.eventdedup.key.Form1Fingerprints;
 import io.eventdedup.registry.SchemaRegistry;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -60,6 +61,8 @@ public final class DedupTopology {
 
     private final DedupConfig config;
     private final SchemaRegistry registry;
+    /** The names the repartition envelopes write as codes: every source's input topics and key rules. */
+    private final EnvelopeNames envelopeNames;
     private final DedupObserver observer;
     private final LongSupplier wallClock;
 
@@ -71,6 +74,7 @@ public final class DedupTopology {
     public DedupTopology(DedupConfig config, SchemaRegistry registry, DedupObserver observer, LongSupplier wallClock) {
         this.config = config;
         this.registry = registry;
+        this.envelopeNames = EnvelopeNames.of(config.sources());
         this.observer = observer;
         this.wallClock = wallClock;
     }
@@ -142,7 +146,7 @@ public final class DedupTopology {
 
         Map<String, KStream<Bytes, Envelope>> bySource = new LinkedHashMap<>();
         for (SourceConfig source : config.sources()) {
-            Repartitioned<Bytes, Envelope> r = Repartitioned.with(Serdes.Bytes(), new EnvelopeSerde()).withName(source.releasesRepartitionName());
+            Repartitioned<Bytes, Envelope> r = Repartitioned.with(Serdes.Bytes(), new EnvelopeSerde(envelopeNames)).withName(source.releasesRepartitionName());
             if (source.producersKeyByDedupKey()) r = r.withStreamPartitioner(SAME_PARTITION_AS_COMMAND);
             bySource.put(source.name(), branches.get(CONTROL + "to-" + source.name()).repartition(r));
         }
@@ -161,9 +165,9 @@ public final class DedupTopology {
         String n = source.name();
         builder.addStateStore(storeFor(source));
         if (!source.producersKeyByDedupKey()) {
-            valid = valid.repartition(Repartitioned.with(Serdes.Bytes(), new EnvelopeSerde()).withName(source.repartitionName()));
+            valid = valid.repartition(Repartitioned.with(Serdes.Bytes(), new EnvelopeSerde(envelopeNames)).withName(source.repartitionName()));
         }
-        KStream<byte[], Routed> decided = valid.process(() -> new DedupProcessor(source, config, observer), Named.as(n + "-dedup"), source.storeName());
+        KStream<byte[], Routed> decided = valid.process(() -> new DedupProcessor(source, config, observer, () -> Form1Fingerprints.of(source, registry)), Named.as(n + "-dedup"), source.storeName());
         if (source.stale().isPresent()) {
             StaleCheckStage.addTo(builder, decided, source, config, observer);
         } else {

@@ -6,17 +6,34 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.ByteUtils;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Binary encoding of a valid {@link Envelope} for the repartition topic. Versioned so a rolling upgrade can read what the previous
- * version wrote. The store key travels as the record key, so it is not repeated here.
+ * version wrote. The store key travels as the record key, so it is not repeated here. Data envelopes are written as version 5:
  *
  * <pre>
- * byte    version (4 with a stale check's entity and sequence, else 2, as before it; version 1 has no legacy fingerprint; 3 is a command, below)
+ * byte    5
+ * byte    flags: 1 stale check (entity and sequence follow), 2 original key null, 4 original key = the idempotency key's UTF-8,
+ *                8 key rule spelled out, 16 origin topic spelled out
+ * string  tenant, idempotency key                              (unsigned varint length + UTF-8)
+ * name    key rule, origin topic                               (4-byte code, {@link EnvelopeNames}; spelled out as a string when flagged)
+ * bytes   fingerprint (form 2)                                 (unsigned varint length + bytes)
+ * [flag 1: string entity; varlong sequence; bytes entity key]
+ * varint  origin partition;  varlong origin offset;  varlong origin timestamp       (zig-zag)
+ * [neither flag 2 nor 4: bytes original key]
+ * bytes   original value (the rest)
+ * </pre>
+ *
+ * Earlier versions still read (records in flight across an upgrade), each with int lengths and fixed-size numbers:
+ *
+ * <pre>
+ * byte    version (4 with a stale check's entity and sequence, else 2; version 1 has no legacy fingerprint; 3 is a command, below)
  * string  tenant, idempotency key, key rule, origin topic     (int length + UTF-8)
  * bytes   fingerprint                                         (int length + bytes)
  * bytes   legacy (form-1) fingerprint                         (int length + bytes; -1 for none)
@@ -35,10 +52,26 @@ import java.nio.charset.StandardCharsets;
  * </pre>
  */
 public final class EnvelopeSerde implements Serde<Envelope> {
+    /** Data envelopes written by the release before the compact encoding (still read). */
     static final byte VERSION = 2;
     static final byte COMMAND_VERSION = 3;
-    /** Written only for events of a stale-checked source, so other sources' envelopes stay readable by the release before it. */
+    /** Written by the release before the compact encoding for events of a stale-checked source (still read). */
     static final byte VERSION_WITH_SEQUENCE = 4;
+    /** What data envelopes are written as. */
+    static final byte COMPACT_VERSION = 5;
+
+    static final int STALE_CHECKED = 1, NULL_KEY = 2, KEY_IS_IDEMPOTENCY_KEY = 4, RULE_SPELLED = 8, TOPIC_SPELLED = 16;
+
+    private final EnvelopeNames names;
+
+    /** An envelope serde that spells out every name (tests, and readers without a config). */
+    public EnvelopeSerde() {
+        this(EnvelopeNames.NONE);
+    }
+
+    public EnvelopeSerde(EnvelopeNames names) {
+        this.names = names;
+    }
 
     @Override
     public Serializer<Envelope> serializer() {
@@ -46,29 +79,63 @@ public final class EnvelopeSerde implements Serde<Envelope> {
             if (e == null) return null;
             if (e.isInvalid()) throw new IllegalArgumentException("invalid envelopes do not travel through the repartition topic");
             if (e.isRelease()) return serializeCommand(e);
-            ResolvedKey k = e.key();
-            byte[] tenant = utf8(k.tenant()), key = utf8(k.idempotencyKey()), rule = utf8(k.keyRule()), topicName = utf8(e.origin().topic());
-            EntitySequence seq = k.sequence();
-            byte[] entity = seq == null ? null : utf8(seq.entity());
-            int size = (seq == null ? 0 : 4 + entity.length + 8 + 4 + seq.entityKey().length) + 1 + 4 * 6 + (k.legacyFingerprint() == null ? 0 : k.legacyFingerprint().length) + tenant.length + key.length + rule.length + topicName.length + k.fingerprint().length
-                    + 4 + 8 + 8 + 4 + (e.originalKey() == null ? 0 : e.originalKey().length) + e.originalValue().length;
-            ByteBuffer b = ByteBuffer.allocate(size).put(seq == null ? VERSION : VERSION_WITH_SEQUENCE);
-            putBytes(b, tenant);
-            putBytes(b, key);
-            putBytes(b, rule);
-            putBytes(b, topicName);
-            putBytes(b, k.fingerprint());
-            putBytes(b, k.legacyFingerprint());
-            if (seq != null) {
-                putBytes(b, entity);
-                b.putLong(seq.sequence());
-                putBytes(b, seq.entityKey());
-            }
-            b.putInt(e.origin().partition()).putLong(e.origin().offset()).putLong(e.origin().timestamp());
-            putBytes(b, e.originalKey());
-            b.put(e.originalValue());
-            return b.array();
+            return serializeCompact(e);
         };
+    }
+
+    private byte[] serializeCompact(Envelope e) {
+        ResolvedKey k = e.key();
+        byte[] tenant = utf8(k.tenant()), key = utf8(k.idempotencyKey());
+        Integer ruleCode = names.code(k.keyRule()), topicCode = names.code(e.origin().topic());
+        byte[] rule = ruleCode == null ? utf8(k.keyRule()) : null, topicName = topicCode == null ? utf8(e.origin().topic()) : null;
+        EntitySequence seq = k.sequence();
+        byte[] entity = seq == null ? null : utf8(seq.entity());
+        byte[] originalKey = e.originalKey();
+        int flags = (seq != null ? STALE_CHECKED : 0) | (rule != null ? RULE_SPELLED : 0) | (topicName != null ? TOPIC_SPELLED : 0)
+                | (originalKey == null ? NULL_KEY : Arrays.equals(originalKey, key) ? KEY_IS_IDEMPOTENCY_KEY : 0);
+        boolean keyWritten = (flags & (NULL_KEY | KEY_IS_IDEMPOTENCY_KEY)) == 0;
+        int size = 2 + sizeOf(tenant) + sizeOf(key) + (rule == null ? 4 : sizeOf(rule)) + (topicName == null ? 4 : sizeOf(topicName))
+                + sizeOf(k.fingerprint())
+                + (seq == null ? 0 : sizeOf(entity) + ByteUtils.sizeOfVarlong(seq.sequence()) + sizeOf(seq.entityKey()))
+                + ByteUtils.sizeOfVarint(e.origin().partition()) + ByteUtils.sizeOfVarlong(e.origin().offset())
+                + ByteUtils.sizeOfVarlong(e.origin().timestamp())
+                + (keyWritten ? sizeOf(originalKey) : 0) + e.originalValue().length;
+        ByteBuffer b = ByteBuffer.allocate(size).put(COMPACT_VERSION).put((byte) flags);
+        putVarBytes(b, tenant);
+        putVarBytes(b, key);
+        if (rule == null) b.putInt(ruleCode); else putVarBytes(b, rule);
+        if (topicName == null) b.putInt(topicCode); else putVarBytes(b, topicName);
+        putVarBytes(b, k.fingerprint());
+        if (seq != null) {
+            putVarBytes(b, entity);
+            ByteUtils.writeVarlong(seq.sequence(), b);
+            putVarBytes(b, seq.entityKey());
+        }
+        ByteUtils.writeVarint(e.origin().partition(), b);
+        ByteUtils.writeVarlong(e.origin().offset(), b);
+        ByteUtils.writeVarlong(e.origin().timestamp(), b);
+        if (keyWritten) putVarBytes(b, originalKey);
+        b.put(e.originalValue());
+        return b.array();
+    }
+
+    private Envelope deserializeCompact(ByteBuffer b) {
+        int flags = b.get();
+        if ((flags & ~(STALE_CHECKED | NULL_KEY | KEY_IS_IDEMPOTENCY_KEY | RULE_SPELLED | TOPIC_SPELLED)) != 0) {
+            throw new IllegalArgumentException("unknown envelope flags " + flags);
+        }
+        String tenant = getVarString(b), key = getVarString(b);
+        String rule = (flags & RULE_SPELLED) != 0 ? getVarString(b) : names.name(b.getInt());
+        String originTopic = (flags & TOPIC_SPELLED) != 0 ? getVarString(b) : names.name(b.getInt());
+        byte[] fingerprint = getVarBytes(b);
+        EntitySequence seq = (flags & STALE_CHECKED) != 0 ? new EntitySequence(getVarString(b), ByteUtils.readVarlong(b), getVarBytes(b)) : null;
+        Origin origin = new Origin(originTopic, ByteUtils.readVarint(b), ByteUtils.readVarlong(b), ByteUtils.readVarlong(b));
+        byte[] originalKey = (flags & NULL_KEY) != 0 ? null
+                : (flags & KEY_IS_IDEMPOTENCY_KEY) != 0 ? utf8(key)
+                : getVarBytes(b);
+        byte[] value = new byte[b.remaining()];
+        b.get(value);
+        return Envelope.valid(new ResolvedKey(tenant, key, rule, fingerprint, null, null, seq), origin, originalKey, value);
     }
 
     @Override
@@ -79,6 +146,7 @@ public final class EnvelopeSerde implements Serde<Envelope> {
                 ByteBuffer b = ByteBuffer.wrap(data);
                 byte version = b.get();
                 if (version == COMMAND_VERSION) return deserializeCommand(b);
+                if (version == COMPACT_VERSION) return deserializeCompact(b);
                 if (version != VERSION && version != VERSION_WITH_SEQUENCE && version != 1) throw new SerializationException("unknown envelope version " + version + " on " + topic);
                 String tenant = getString(b), key = getString(b), rule = getString(b), originTopic = getString(b);
                 byte[] fingerprint = getBytes(b);
@@ -93,6 +161,7 @@ public final class EnvelopeSerde implements Serde<Envelope> {
                 // The store key is the record key; the consumer of the envelope reads it from there.
                 return Envelope.valid(new ResolvedKey(tenant, key, rule, fingerprint, legacyFingerprint, null, seq), origin, originalKey, value);
             } catch (BufferUnderflowException | IllegalArgumentException | NullPointerException e) { // NPE: a forged -1 length of a string
+                // IllegalArgumentException also covers a varint longer than its type and a length beyond the bytes left
                 throw new SerializationException("corrupt envelope on " + topic, e);
             }
         };
@@ -131,9 +200,35 @@ public final class EnvelopeSerde implements Serde<Envelope> {
         }
     }
 
+    private static int sizeOf(byte[] bytes) {
+        return ByteUtils.sizeOfUnsignedVarint(bytes.length) + bytes.length;
+    }
+
+    private static void putVarBytes(ByteBuffer b, byte[] bytes) {
+        ByteUtils.writeUnsignedVarint(bytes.length, b);
+        b.put(bytes);
+    }
+
+    private static byte[] getVarBytes(ByteBuffer b) {
+        return take(b, ByteUtils.readUnsignedVarint(b));
+    }
+
+    private static String getVarString(ByteBuffer b) {
+        return new String(getVarBytes(b), StandardCharsets.UTF_8);
+    }
+
+    /** The next {@code n} bytes; a forged length (negative, or more than is left) is refused before anything is allocated. */
+    private static byte[] take(ByteBuffer b, int n) {
+        if (n < 0 || n > b.remaining()) throw new IllegalArgumentException("length " + Integer.toUnsignedString(n) + " with " + b.remaining() + " bytes left");
+        byte[] out = new byte[n];
+        b.get(out);
+        return out;
+    }
+
     private static byte[] getBytes(ByteBuffer b) {
         int n = b.getInt();
         if (n < 0) return null;
+        if (n > b.remaining()) throw new IllegalArgumentException("length " + n + " with " + b.remaining() + " bytes left");
         byte[] out = new byte[n];
         b.get(out);
         return out;

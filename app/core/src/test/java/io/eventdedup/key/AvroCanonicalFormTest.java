@@ -170,6 +170,59 @@ class AvroCanonicalFormTest {
         r.put("labels", labels);
     }
 
+    private static final String MAP_SCHEMA = """
+            {"type":"record","name":"M","fields":[{"name":"id","type":"string"},{"name":"m","type":{"type":"map","values":"int"}}]}""";
+
+    @Test
+    void aSmallMapIsEncodedInKeyOrderAsTheFormSays() throws Exception {
+        Map<String, Integer> reversed = new LinkedHashMap<>();
+        reversed.put("c", 3);
+        reversed.put("b", 2);
+        reversed.put("a", 1);
+        java.io.ByteArrayOutputStream form = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(form);
+        out.write(Fingerprints.AVRO_FORM_2);
+        out.writeByte('R');
+        out.writeInt(2);
+        out.writeInt(2);
+        out.writeBytes("id");
+        out.writeByte('S');
+        out.writeInt(1);
+        out.writeBytes("x");
+        out.writeInt(1);
+        out.writeBytes("m");
+        out.writeByte('M');
+        out.writeInt(3);
+        for (String k : List.of("a", "b", "c")) {
+            out.writeInt(1);
+            out.writeBytes(k);
+            out.writeByte('I');
+            out.writeLong(k.charAt(0) - 'a' + 1);
+        }
+        byte[] expected = java.security.MessageDigest.getInstance("SHA-256").digest(form.toByteArray());
+        assertThat(fingerprint(MAP_SCHEMA, r -> { r.put("id", "x"); r.put("m", reversed); })).isEqualTo(expected);
+    }
+
+    @Test
+    void mapsSmallAndLargeHaveOneFingerprintWhateverTheirEntriesOrder() throws Exception {
+        for (int size : List.of(5, AvroCanonicalForm.SMALL_MAP_ENTRIES, AvroCanonicalForm.SMALL_MAP_ENTRIES + 1, 100)) {
+            List<String> keys = new java.util.ArrayList<>();
+            for (int i = 0; i < size; i++) keys.add("k" + (i * 7919 % 1000));
+            Map<String, Integer> ascending = new java.util.TreeMap<>();
+            keys.forEach(k -> ascending.put(k, k.hashCode()));
+            Map<String, Integer> shuffled = new LinkedHashMap<>();
+            List<String> order = new java.util.ArrayList<>(ascending.keySet());
+            java.util.Collections.shuffle(order, new java.util.Random(size));
+            order.forEach(k -> shuffled.put(k, ascending.get(k)));
+            byte[] a = fingerprint(MAP_SCHEMA, r -> { r.put("id", "x"); r.put("m", ascending); });
+            byte[] b = fingerprint(MAP_SCHEMA, r -> { r.put("id", "x"); r.put("m", shuffled); });
+            assertThat(b).as("%d entries", size).isEqualTo(a);
+            Map<String, Integer> changed = new LinkedHashMap<>(shuffled);
+            changed.put(order.get(0), changed.get(order.get(0)) + 1);
+            assertThat(fingerprint(MAP_SCHEMA, r -> { r.put("id", "x"); r.put("m", changed); })).as("%d entries", size).isNotEqualTo(a);
+        }
+    }
+
     @Test
     void aMapKeyRepeatedInTheBinaryCountsOnceWithTheLastValueAsAvroReadsIt() throws Exception {
         String schema = """
@@ -236,6 +289,22 @@ class AvroCanonicalFormTest {
         PayloadFacts f = inspector.inspect(value);
         assertThat(f.fields()).containsOnly(Map.entry("id", "o-9"));
         assertThat(fingerprint(ORDER_V1, r -> { r.put("id", "o-9"); r.put("amount", 1L); r.put("attempt", 7); })).isEqualTo(f.fingerprint());
+    }
+
+    @Test
+    void theDedupStepsForm1OfAnAvroValueIsTheOneTheInspectorComputedWithItAndKeyingLeavesItOut() throws Exception {
+        java.util.List<io.eventdedup.config.ConfigProblem> problems = new java.util.ArrayList<>();
+        io.eventdedup.config.SourceConfig source = new io.eventdedup.config.SourcesParser(Map.of("sources", "orders",
+                "source.orders.input.topics", "in", "source.orders.output.topic", "out", "source.orders.format", "avro",
+                "source.orders.key.rules", "field:id", "source.orders.tenant.default", "acme", "source.orders.retry.horizon", "1h",
+                "source.orders.fingerprint.volatile-fields", "attempt"), problems).parse().get(0);
+        assertThat(problems).isEmpty();
+        byte[] value = encode(ORDER_V1, r -> { r.put("id", "o-9"); r.put("amount", 1L); r.put("attempt", 3); });
+        byte[] expected = new AvroPayloadInspector(registry, List.of("id"), List.of("attempt"), true).inspect(value).legacyFingerprint();
+        assertThat(expected).isNotNull();
+        assertThat(Form1Fingerprints.of(source, registry).of(value)).isEqualTo(expected);
+        assertThat(new DedupKeyResolver(source, registry).resolve(new org.apache.kafka.common.header.internals.RecordHeaders(), value)
+                .legacyFingerprint()).isNull();
     }
 
     @Test

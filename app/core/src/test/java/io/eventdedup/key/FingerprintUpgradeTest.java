@@ -4,11 +4,16 @@ import io.eventdedup.topology.Envelope;
 import io.eventdedup.topology.EnvelopeSerde;
 import io.eventdedup.topology.Origin;
 import io.eventdedup.topology.StoreEntry;
+import io.eventdedup.config.ConfigProblem;
+import io.eventdedup.config.SourceConfig;
+import io.eventdedup.config.SourcesParser;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,13 +45,13 @@ class FingerprintUpgradeTest {
     }
 
     @Test
-    void bothFormsCrossTheRepartitionTopicAndAnEnvelopeOfTheEarlierReleaseStillMeetsItsEntry() throws Exception {
+    void form2CrossesTheRepartitionTopicWithoutForm1AndAnEnvelopeOfTheEarlierReleaseStillMeetsItsEntry() throws Exception {
         EnvelopeSerde serde = new EnvelopeSerde();
         ResolvedKey k = keyOf("{\"id\":\"k\",\"amount\":1.0}");
         Envelope back = serde.deserializer().deserialize("t",
                 serde.serializer().serialize("t", Envelope.valid(k, new Origin("in", 1, 2, 3), null, new byte[] {4})));
         assertThat(back.key().fingerprint()).isEqualTo(k.fingerprint());
-        assertThat(back.key().legacyFingerprint()).isEqualTo(k.legacyFingerprint());
+        assertThat(back.key().legacyFingerprint()).as("the dedup step computes form 1 when it needs it (Form1Fingerprints)").isNull();
 
         // an envelope written by the earlier release: version 1, one (form-1) fingerprint, in flight during the upgrade
         byte[] v1 = envelopeVersion1(k.legacyFingerprint());
@@ -54,6 +59,22 @@ class FingerprintUpgradeTest {
         assertThat(old.key().legacyFingerprint()).isNull();
         assertThat(old.originalValue()).containsExactly(4);
         assertThat(old.key().matchesStored(StoreEntry.first(k.legacyFingerprint(), 0, 0, 0)::sameFingerprint)).isTrue();
+    }
+
+    @Test
+    void theDedupStepsForm1IsTheInspectorsAndKeyingNoLongerComputesIt() throws Exception {
+        List<ConfigProblem> problems = new ArrayList<>();
+        SourceConfig source = new SourcesParser(Map.of("sources", "hooks", "source.hooks.input.topics", "in", "source.hooks.output.topic", "out",
+                "source.hooks.format", "json", "source.hooks.key.rules", "field:/id", "source.hooks.tenant.rules", "field:/tenant",
+                "source.hooks.retry.horizon", "1h", "source.hooks.fingerprint.volatile-fields", "/sent_at"), problems).parse().get(0);
+        assertThat(problems).isEmpty();
+        byte[] value = "{\"id\":\"k\",\"tenant\":\"acme\",\"amount\":1.0,\"sent_at\":5}".getBytes(StandardCharsets.UTF_8);
+        byte[] expected = new JsonPayloadInspector(List.of(), List.of("/sent_at"), true).inspect(value).legacyFingerprint();
+        assertThat(expected).isNotNull();
+        assertThat(Form1Fingerprints.of(source, null).of(value)).isEqualTo(expected);
+        ResolvedKey resolved = new DedupKeyResolver(source, null).resolve(new org.apache.kafka.common.header.internals.RecordHeaders(), value);
+        assertThat(resolved.legacyFingerprint()).as("not computed at keying, so not carried through the repartition").isNull();
+        assertThat(resolved.fingerprint()).isEqualTo(new JsonPayloadInspector(List.of(), List.of("/sent_at")).inspect(value).fingerprint());
     }
 
     private static byte[] envelopeVersion1(byte[] fingerprint) {

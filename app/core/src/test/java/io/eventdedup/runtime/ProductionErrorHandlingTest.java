@@ -63,6 +63,44 @@ class ProductionErrorHandlingTest {
         });
     }
 
+    /** The context of a record read from a repartition topic: its raw value is our envelope, written with coded names. */
+    private static ErrorHandlerContext repartitionContext(byte[] envelope) {
+        ErrorHandlerContext base = context();
+        return new ErrorHandlerContext() {
+            public String topic() { return "app-dedup-telemetry-repartition"; }
+            public int partition() { return 0; }
+            public long offset() { return 5; }
+            public Headers headers() { return base.headers(); }
+            public String processorNodeId() { return "telemetry-route"; }
+            public TaskId taskId() { return base.taskId(); }
+            public long timestamp() { return base.timestamp(); }
+            public byte[] sourceRawKey() { return null; }
+            public byte[] sourceRawValue() { return envelope; }
+        };
+    }
+
+    @Test
+    void theReferenceOfARecordReadThroughTheRepartitionNamesTheInputRecordWhoseTopicTheEnvelopeHoldsAsACode() {
+        byte[] envelope = new io.eventdedup.topology.EnvelopeSerde(io.eventdedup.topology.EnvelopeNames.ofTopics(java.util.List.of("in"))).serializer()
+                .serialize("t", io.eventdedup.topology.Envelope.valid(new io.eventdedup.key.ResolvedKey("t", "k", "field:id", new byte[32], null),
+                        new io.eventdedup.topology.Origin("in", 4, 99L, 1234L), null, new byte[] {1}));
+        DedupProductionExceptionHandler h = new DedupProductionExceptionHandler();
+        h.configure(Map.of(DedupProcessingExceptionHandler.DLQ_TOPIC_CONFIG, "dedup.dlq",
+                DedupProcessingExceptionHandler.DLQ_MAX_RECORD_BYTES_CONFIG, "2000000", StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE,
+                io.eventdedup.config.StreamsProperties.INPUT_TOPICS_CONFIG, "other,in"));
+        ProductionExceptionHandler.Response r = h.handleError(repartitionContext(envelope), TOO_BIG, new RecordTooLargeException("too big"));
+        assertThat(r.deadLetterQueueRecords()).singleElement().satisfies(d -> {
+            assertThat(header(d, "dedup.origin.topic")).isEqualTo("in");
+            assertThat(header(d, "dedup.origin.partition")).isEqualTo("4");
+            assertThat(header(d, "dedup.origin.offset")).isEqualTo("99");
+        });
+        // Without the input topics the code cannot be read: the reference names the repartition record, still a true one.
+        ProductionExceptionHandler.Response unnamed = handler(StreamsConfig.AT_LEAST_ONCE).handleError(repartitionContext(envelope), TOO_BIG,
+                new RecordTooLargeException("too big"));
+        assertThat(unnamed.deadLetterQueueRecords()).singleElement()
+                .satisfies(d -> assertThat(header(d, "dedup.origin.topic")).isEqualTo("app-dedup-telemetry-repartition"));
+    }
+
     @Test
     void underExactlyOnceARefusedRecordStopsTheInstanceInsteadOfRetryingTheTransactionForEver() {
         ProductionExceptionHandler.Response r = handler(StreamsConfig.EXACTLY_ONCE_V2).handleError(context(), TOO_BIG,

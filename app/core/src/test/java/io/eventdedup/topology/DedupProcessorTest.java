@@ -70,6 +70,43 @@ class DedupProcessorTest {
         return out;
     }
 
+    /** A processor whose form-1 fingerprints are the real JSON ones, counting how often one is computed. */
+    private int[] withCountedForm1() {
+        int[] computed = {0};
+        io.eventdedup.key.Form1Fingerprints real = io.eventdedup.key.Form1Fingerprints.of(source, null);
+        processor = new DedupProcessor(source, config, DedupObserver.NONE, () -> value -> {
+            computed[0]++;
+            return real.of(value);
+        });
+        processor.init(context);
+        return computed;
+    }
+
+    private static byte[] valueOf(int payload) {
+        return delivery(0, payload, T0).value().originalValue();
+    }
+
+    @Test
+    void anEntryAnEarlierReleaseStoredInForm1MeetsARetryWhoseEnvelopeCarriesNoForm1AndADifferentPayloadIsStillAMismatch() {
+        int[] computed = withCountedForm1();
+        byte[] form1 = io.eventdedup.key.Form1Fingerprints.of(source, null).of(valueOf(1));
+        store.put(Bytes.wrap(new byte[16]), StoreEntry.first(form1, 0, 0, 0).encode(), T0);
+        context.setCurrentSystemTimeMs(T0 + 1_000);
+        processor.process(delivery(1, 1, T0 + 1_000));
+        processor.process(delivery(2, 2, T0 + 1_000));
+        assertThat(forwarded()).extracting(r -> r.value().topic()).containsExactly("dedup.audit", "dedup.dlq");
+        assertThat(computed[0]).as("computed once per record whose form 2 is not the stored one").isEqualTo(2);
+    }
+
+    @Test
+    void form1IsNeverComputedForAFirstDeliveryOrARetryOfAnEntryStoredInForm2() {
+        int[] computed = withCountedForm1();
+        processor.process(delivery(0, 1, T0));
+        processor.process(delivery(1, 1, T0));
+        assertThat(forwarded()).extracting(r -> r.value().topic()).containsExactly("out", "dedup.audit");
+        assertThat(computed[0]).isZero();
+    }
+
     @Test
     void aFirstDeliveryIsRememberedAtItsArrivalAndForwardedToTheOutput() {
         processor.process(delivery(0, 1, T0 - 5_000));
