@@ -199,8 +199,6 @@ public record BenchOptions(long events, int partitions, Duration rateDuration, O
         public static final double DEFAULT_LATE_RETRY_SHARE = 0.01;
         public static final Mix DEFAULTS = new Mix(DEFAULT_WEBHOOK_SHARE, DEFAULT_STALE_SHARE, DEFAULT_LATE_RETRY_SHARE, true,
                 LateRetryTimeline.NOMINAL_RATE);
-        /** The workload before issue 14: telemetry only, no stale updates, no late retries, one schema. */
-        public static final Mix NONE = new Mix(0, 0, 0, false, LateRetryTimeline.NOMINAL_RATE);
 
         List<String> problems() {
             List<String> p = new ArrayList<>();
