@@ -54,6 +54,7 @@ class MetricNamesTest {
                 .containsEntry("dedup_late_retry_delay_seconds", "histogram")
                 .containsEntry("dedup_late_retries_total", "counter")
                 .containsEntry("dedup_ttl_seconds", "gauge")
+                .containsEntry("dedup_observation_window_seconds", "gauge")
                 .containsEntry("dedup_store_keys", "gauge")
                 .containsEntry("dedup_streams_state", "gauge");
         assertThat(scrape.seriesNames).anyMatch(n -> n.startsWith("kafka_stream_thread_"))
@@ -61,6 +62,11 @@ class MetricNamesTest {
                 .anyMatch(n -> n.startsWith("jvm_memory_"));
         assertThat(scrape.labelValues("dedup_events_total", "outcome")).containsExactlyInAnyOrder("unique", "duplicate", "payload_mismatch", "invalid", "stale");
         assertThat(scrape.labelValues("dedup_store_keys", "source")).containsExactlyInAnyOrder("telemetry", "webhooks");
+        // The issue-14 series carry a series per source even before the first late retry (the panels and the alert divide by them).
+        assertThat(scrape.labelValues("dedup_late_retries_total", "source")).containsExactlyInAnyOrder("telemetry", "webhooks");
+        assertThat(scrape.labelValues("dedup_ttl_seconds", "source")).containsExactlyInAnyOrder("telemetry", "webhooks");
+        assertThat(scrape.labelValues("dedup_observation_window_seconds", "source")).containsExactlyInAnyOrder("telemetry", "webhooks");
+        assertThat(scrape.seriesNames).contains("dedup_late_retry_delay_seconds_bucket");
         assertThat(scrape.familyOf("dedup_unique_latency_seconds_bucket")).isEqualTo("dedup_unique_latency_seconds");
         assertThat(scrape.familyOf("dedup_events_total")).isEqualTo("dedup_events_total");
     }
@@ -168,7 +174,9 @@ class MetricNamesTest {
                 "EventDedupLagApproachingTtlBudget",   // lag in time vs k·L
                 "EventDedupLagExhaustingTtlBudget",
                 "EventDedupInstanceNotRunning",        // dedup_streams_state{state="RUNNING"} == 0
-                "EventDedupStoreBeyondCapacityEstimate");
+                "EventDedupStoreBeyondCapacityEstimate",
+                "EventDedupLateRetries");               // late retries above a share of unique events (issue 14)
+        assertThat(expr(rules, "EventDedupLateRetries")).contains("dedup_late_retries_total").contains("outcome=\"unique\"");
         assertThat(expr(rules, "EventDedupInstanceNotRunning")).isEqualTo("dedup_streams_state{state=\"RUNNING\"} == 0");
         assertThat(expr(rules, "EventDedupDeadLettersGrowing")).contains("outcome=~\"invalid|payload_mismatch\"");
         assertThat(expr(rules, "EventDedupDuplicateRateSurge")).contains("outcome=\"duplicate\"").contains("by (source)");
@@ -225,6 +233,8 @@ class MetricNamesTest {
         assertThat(exprByTitle).hasEntrySatisfying("Retry delay p99.9 against the TTL", e -> assertThat(e)
                 .contains("histogram_quantile(0.999").contains("dedup_duplicate_delay_seconds_bucket").contains("dedup_late_retry_delay_seconds_bucket")
                 .contains("dedup_ttl_seconds").contains("dedup_observation_window_seconds"));
+        assertThat(exprByTitle).hasEntrySatisfying("Duplicate and stale share by source",
+                e -> assertThat(e).contains("outcome=\"duplicate\"").contains("outcome=\"stale\""));
         assertThat(exprByTitle).hasEntrySatisfying("Late retries by source (share of unique)",
                 e -> assertThat(e).contains("dedup_late_retries_total").contains("outcome=\"unique\""));
         assertThat(exprByTitle).hasEntrySatisfying("Unique event latency p50 / p99 (lag in time)",

@@ -6,6 +6,7 @@ import io.eventdedup.config.SourceConfig;
 import io.eventdedup.config.StreamsProperties;
 import io.eventdedup.tools.embedded.EmbeddedKafkaCluster;
 import io.eventdedup.tools.loadgen.EventSource;
+import io.eventdedup.tools.loadgen.LoadClock;
 import io.eventdedup.tools.loadgen.LoadGenerator;
 import io.eventdedup.tools.loadgen.LoadLedger;
 import io.eventdedup.tools.loadgen.LoadProfile;
@@ -140,16 +141,27 @@ public final class Bench {
         return profile(o).toBuilder().crossPartitionShare(0).nullRecordKeyShare(0).build();
     }
 
+    /** {@code p} as pre-loaded: with the workload's late retries on the timeline when it has any, else as it is. */
+    static LoadProfile asPreloaded(BenchOptions o, LoadProfile p, Optional<LateRetryTimeline> timeline) {
+        return timeline.map(t -> t.shape(p, o.mix().lateRetryShare())).orElse(p);
+    }
+
     /** event-dedup's source setting for pre-keyed input. */
     static final Map<String, String> PREKEYED = Map.of("source.telemetry.producers-key-by-dedup-key", "true");
 
-    /** The workload: the load generator's defaults, telemetry only, 10,000 tenants unless told otherwise, as fast as possible. */
+    /**
+     * The workload without its late retries (see {@link #asPreloaded}): the load generator's defaults, 10,000 tenants unless told
+     * otherwise, as fast as possible, with the options' {@link BenchOptions.Mix}: webhooks (5%), their stale updates, the schema
+     * upgrade halfway.
+     */
     static LoadProfile profile(BenchOptions o) {
         return LoadProfile.defaults().toBuilder()
                 .events(o.events())
                 .ratePerSecond(0)
                 .tenants(o.tenants())
-                .webhookShare(0)
+                .webhookShare(o.mix().webhookShare())
+                .staleShare(o.mix().staleShare())
+                .schemaUpgrade(o.mix().schemaUpgrade())
                 .duplicateRatio(0.25) // 0.25 extra deliveries per event: 20% of the records are duplicates
                 .mismatchShare(0.005)
                 .malformedShare(0.01)
@@ -167,7 +179,14 @@ public final class Bench {
 
     static AppConfig appConfig(BenchOptions o, String bootstrap, Topics t, String applicationId, Path stateDir, String registryScope,
                                Map<String, String> extra) {
+        return appConfig(o, bootstrap, t, applicationId, stateDir, registryScope, extra, false);
+    }
+
+    /** With {@code shippedTtls}, the sources keep their configured TTLs even when the workload has late retries (the pre-filled stores). */
+    static AppConfig appConfig(BenchOptions o, String bootstrap, Topics t, String applicationId, Path stateDir, String registryScope,
+                               Map<String, String> extra, boolean shippedTtls) {
         Map<String, String> c = new LinkedHashMap<>(o.configEntries());
+        c.putAll(workloadEntries(o, shippedTtls));
         c.putAll(extra);
         c.put("bootstrap.servers", bootstrap);
         c.put("application.id", applicationId);
@@ -187,6 +206,18 @@ public final class Bench {
         return ConfigLoader.load(c);
     }
 
+    /** The webhooks source's stale check with stale updates in the workload, the short TTLs with late retries ({@link LateRetryTimeline}). */
+    static Map<String, String> workloadEntries(BenchOptions o, boolean shippedTtls) {
+        Map<String, String> c = new LinkedHashMap<>();
+        if (o.mix().staleCheck()) {
+            // Last write wins per webhook object, as in the demo: an older version delivered late is STALE.
+            c.put("source.webhooks.stale.entity-field", "object_id");
+            c.put("source.webhooks.stale.sequence-field", "object_version");
+        }
+        if (o.mix().lateRetries() && !shippedTtls) c.putAll(LateRetryTimeline.TTL_ENTRIES);
+        return c;
+    }
+
     /**
      * The configuration event-dedup will run with, validated, before anything starts (placeholders for what only the run
      * knows): for the caller's checks and settings that must precede the run (e.g. Avro's length limits).
@@ -204,14 +235,17 @@ public final class Bench {
         try (Session s = Session.open(options, this::say)) {
             createTopics(s.admin, s.topics);
             if (options.warmupEvents() > 0) warmUp(s);
-            Input main = preload(s, s.topics, profile(options), s.dedupConfig, String.format(Locale.ROOT,
-                    "pre-loading %,d logical events into %s (%d partitions)...", options.events(), s.topics.telemetryIn(), options.partitions()));
+            Optional<LateRetryTimeline> timeline = timeline(options.mix().lateRetryPace(), s.dedupConfig);
+            Input main = preload(s, s.topics, asPreloaded(options, profile(options), timeline), s.dedupConfig, timeline, String.format(Locale.ROOT,
+                    "pre-loading %,d logical events into %s and %s (%d partitions)...", options.events(), s.topics.telemetryIn(),
+                    s.topics.webhooksIn(), options.partitions()));
             BenchReport.Workload workload = describe(s, main);
             DedupPhases dedup = runDedupPhases(s, main);
             return new BenchReport(new BenchReport.Conditions(machine, loadAtStart, MachineInfo.loadAverage(), s.broker), workload,
                     new BenchReport.Throughputs(dedup.rounds().ceiling(), dedup.rounds().plumbing(), dedup.rounds().textbook(),
                             dedup.rounds().dedup(), dedup.prekeyed(), dedup.outcomes(), dedup.rounds().idle()),
-                    dedup.latencies(), dedup.store(), dedup.memory(), dedup.reconciliation(), dedup.prefills(), dedup.commitIntervals());
+                    dedup.latencies(), dedup.store(), dedup.memory(), dedup.reconciliation(), dedup.prefills(), dedup.commitIntervals(),
+                    dedup.observationFactors());
         }
     }
 
@@ -277,7 +311,11 @@ public final class Bench {
 
         /** The configuration of one application of this run: application id {@code bench-TAG-NAME}, state in {@code stateRoot/DIR}. */
         AppConfig config(String name, Topics t, String stateSubdir, Map<String, String> extra) {
-            return appConfig(options, bootstrap, t, "bench-" + tag + "-" + name, stateRoot.resolve(stateSubdir), scope, extra);
+            return config(name, t, stateSubdir, extra, false);
+        }
+
+        AppConfig config(String name, Topics t, String stateSubdir, Map<String, String> extra, boolean shippedTtls) {
+            return appConfig(options, bootstrap, t, "bench-" + tag + "-" + name, stateRoot.resolve(stateSubdir), scope, extra, shippedTtls);
         }
 
         KafkaProducer<byte[], byte[]> producer(Integer lingerMs) {
@@ -310,8 +348,12 @@ public final class Bench {
         }
     }
 
-    /** A pre-loaded input: its topics, the profile that generated it, the configuration event-dedup reads it with, the ledger. */
-    private record Input(Topics topics, LoadProfile profile, AppConfig config, LoadLedger ledger) {
+    /**
+     * A pre-loaded input: its topics, the profile that generated it, the configuration event-dedup reads it with, the ledger, how
+     * long writing it took (wall clock) and, with late retries, the timeline it was written on.
+     */
+    private record Input(Topics topics, LoadProfile profile, AppConfig config, LoadLedger ledger, double preloadSeconds,
+                         Optional<LateRetryTimeline> timeline) {
         long records() {
             return ledger.in();
         }
@@ -321,22 +363,32 @@ public final class Bench {
     private record DedupPhases(Rounds rounds, BenchReport.Outcomes outcomes, StoreFootprint store, List<BenchReport.Prefill> prefills,
                                List<BenchReport.CommitIntervalPoint> commitIntervals,
                                BenchReport.Throughput prekeyed, BenchReport.Reconciliation reconciliation, BenchReport.Latencies latencies,
-                               BenchReport.Memory memory) {}
+                               BenchReport.Memory memory, List<BenchReport.ObservationFactorPoint> observationFactors) {}
 
     /** The alternating throughput phases (with {@code --idle-features} event-dedup's two variants), and event-dedup's outcomes in round 1. */
     private record Rounds(BenchReport.Phase ceiling, BenchReport.Phase plumbing, BenchReport.Phase textbook, BenchReport.Phase dedup,
                           Optional<BenchReport.IdleFeatures> idle, BenchReport.Outcomes outcomes) {}
 
-    /** Writes a whole workload into the input's topics, as fast as it can. */
-    private Input preload(Session s, Topics topics, LoadProfile profile, AppConfig config, String announcement) {
+    /** The timeline late retries are written on at {@code pace} records/s for an input read with {@code config}; empty without late retries. */
+    private Optional<LateRetryTimeline> timeline(double pace, AppConfig config) {
+        return options.mix().lateRetries() ? Optional.of(new LateRetryTimeline(pace, config)) : Optional.empty();
+    }
+
+    /** Writes a whole workload into the input's topics, as fast as it can: on the timeline's virtual clock when there is one. */
+    private Input preload(Session s, Topics topics, LoadProfile profile, AppConfig config, Optional<LateRetryTimeline> timeline,
+                          String announcement) {
         say(announcement);
+        timeline.ifPresent(t -> say(t.describe(profile.events())));
+        LoadClock clock = timeline.map(t -> t.clockFor(profile, System.currentTimeMillis())).orElse(LoadClock.system());
+        long t0 = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = s.producer(null)) {
-            return new Input(topics, profile, config, generate(s, profile, topics, producer));
+            LoadLedger ledger = generate(s, profile, topics, producer, clock);
+            return new Input(topics, profile, config, ledger, (System.nanoTime() - t0) / 1e9, timeline);
         }
     }
 
-    private static LoadLedger generate(Session s, LoadProfile profile, Topics topics, KafkaProducer<byte[], byte[]> producer) {
-        return LoadGenerator.builder(profile, s.registry, producer)
+    private static LoadLedger generate(Session s, LoadProfile profile, Topics topics, KafkaProducer<byte[], byte[]> producer, LoadClock clock) {
+        return LoadGenerator.builder(profile, s.registry, producer).clock(clock)
                 .telemetryTopic(topics.telemetryIn()).webhooksTopic(topics.webhooksIn()).build().generate();
     }
 
@@ -345,12 +397,30 @@ public final class Bench {
         LoadLedger ledger = main.ledger();
         LoadProfile profile = main.profile();
         double avgBytes = averageRecordBytes(s.bootstrap, s.clientSettings, main.topics().telemetryIn());
+        Optional<LateRetryTimeline> t = main.timeline();
+        BenchReport.Mix mix = new BenchReport.Mix(profile.webhookShare(), profile.staleShare(), profile.lateRetryShare(), profile.schemaUpgrade(),
+                ledger.expectedStale(), ledger.expectedLateRetries(), ledger.retriesAcrossSchemaUpgrade(),
+                t.map(LateRetryTimeline::recordsPerSecond).orElse(Double.NaN),
+                t.map(x -> x.lateRetryDelay().toMillis() / 1000.0).orElse(Double.NaN), profile.lateRetryShare() > 0 ? profile.lateRetryBefore() : 0,
+                ttlSeconds(main.config()), windowSeconds(main.config()));
         BenchReport.Workload workload = new BenchReport.Workload(ledger.logicalEvents(), ledger.in(), ledger.expectedUnique(),
                 ledger.expectedDuplicates(), ledger.expectedMismatches(), ledger.expectedInvalid(), avgBytes, options.partitions(),
                 options.tenants(), profile.duplicateRatio(), profile.mismatchShare(), profile.malformedShare(), profile.noKeyShare(),
-                ledger.elapsed().toMillis() / 1000.0);
-        say(String.format(Locale.ROOT, "pre-loaded %,d records in %.1f s (%.0f B per record on average)", ledger.in(), workload.preloadSeconds(), avgBytes));
+                main.preloadSeconds(), mix);
+        say(String.format(Locale.ROOT, "pre-loaded %,d records in %.1f s (%.0f B per telemetry record on average); %,d stale updates, "
+                        + "%,d late retries, %,d retries across the schema upgrade", ledger.in(), workload.preloadSeconds(), avgBytes,
+                ledger.expectedStale(), ledger.expectedLateRetries(), ledger.retriesAcrossSchemaUpgrade()));
         return workload;
+    }
+
+    /** The longest TTL of the configuration's sources, in seconds. */
+    private static double ttlSeconds(AppConfig config) {
+        return config.sources().stream().mapToLong(s -> s.ttlDuration().toMillis()).max().orElse(0) / 1000.0;
+    }
+
+    /** The shortest observation window of the configuration's sources, in seconds. */
+    private static double windowSeconds(AppConfig config) {
+        return config.sources().stream().mapToLong(s -> s.observationWindow().toMillis()).min().orElse(0) / 1000.0;
     }
 
     /**
@@ -364,11 +434,13 @@ public final class Bench {
         ResourceSampler sampler = new ResourceSampler(100).start();
         Rounds rounds = runRounds(s, main);
         StoreFootprint store = measureStore(s.dedupConfig);
+        List<BenchReport.ObservationFactorPoint> factors = options.observationFactors().isEmpty()
+                ? List.of() : runObservationFactors(s, main);
         List<BenchReport.Prefill> prefills = new ArrayList<>();
         for (long keys : options.prefillKeys()) prefills.add(runPrefilled(s, main, keys));
         List<BenchReport.CommitIntervalPoint> commitIntervals = new ArrayList<>();
         for (long ms : options.commitIntervalsMs()) commitIntervals.add(runCommitInterval(s, main, ms, commitIntervals.size()));
-        Input prekeyedInput = preloadPrekeyed(s);
+        Input prekeyedInput = preloadPrekeyed(s, rounds.dedup().rounds().get(0).eventsPerSecondAfterRunning());
         say("event-dedup, pre-keyed: the same application and workload, input partitioned by the dedup key, no repartition...");
         BenchReport.Throughput prekeyed = runDedup(s, "event-dedup, pre-keyed", prekeyedInput.config(), prekeyedInput.topics(),
                 prekeyedInput.records(), Optional.empty()).throughput();
@@ -379,7 +451,7 @@ public final class Bench {
         sampler.close();
         BenchReport.Memory memory = new BenchReport.Memory(Runtime.getRuntime().maxMemory(), heapBefore, sampler.peakHeapUsed(),
                 sampler.peakHeapLive(), sampler.peakRocksDb(), s.dedupConfig.rocksDbMemoryBytes(), sampler.samples());
-        return new DedupPhases(rounds, rounds.outcomes(), store, prefills, commitIntervals, prekeyed, reconciliation, latencies, memory);
+        return new DedupPhases(rounds, rounds.outcomes(), store, prefills, commitIntervals, prekeyed, reconciliation, latencies, memory, factors);
     }
 
     /**
@@ -456,7 +528,7 @@ public final class Bench {
         Topics onMain = s.topics.writingTo(own.prefix());
         say(String.format(Locale.ROOT, "%s: event-dedup with commit.interval.ms=%d on the main input...", name, ms));
         BenchReport.Throughput t = runDedup(s, name, s.config(name, onMain, name, extra), onMain, main.records(), Optional.empty()).throughput();
-        Input latencyInput = new Input(own, main.profile(), s.config(name, own, name, extra), main.ledger());
+        Input latencyInput = new Input(own, main.profile(), s.config(name, own, name, extra), main.ledger(), main.preloadSeconds(), main.timeline());
         BenchReport.Latency l = runLatency(s, latencyInput, "commit.interval.ms=" + ms + ", half its throughput", t.eventsPerSecond() / 2, 10 + index);
         return new BenchReport.CommitIntervalPoint(ms, t, l);
     }
@@ -470,16 +542,17 @@ public final class Bench {
         String name = "prefill-" + keys;
         Topics fill = new Topics(s.topics.prefix() + name + ".");
         createTopics(s.admin, fill.dedupTopics());
-        AppConfig fillConfig = s.config(name, fill, name, Map.of());
-        LoadProfile profile = profile(options).toBuilder().events(keys).duplicateRatio(0).mismatchShare(0).malformedShare(0)
+        // The configured TTLs, not the late-retry timeline's seconds: the pre-filled keys must outlive the measured run.
+        AppConfig fillConfig = s.config(name, fill, name, Map.of(), true);
+        LoadProfile profile = profile(options).toBuilder().events(keys).duplicateRatio(0).mismatchShare(0).malformedShare(0).staleShare(0)
                 .seed(options.seed() + 1000 + keys).build();
-        Input input = preload(s, fill, profile, fillConfig, String.format(Locale.ROOT,
+        Input input = preload(s, fill, profile, fillConfig, Optional.empty(), String.format(Locale.ROOT,
                 "prefill: pre-loading %,d unique events into %s...", keys, fill.telemetryIn()));
         long t0 = System.nanoTime();
         runDedup(s, name + ": filling the store", fillConfig, fill, input.records(), Optional.empty());
         double fillSeconds = (System.nanoTime() - t0) / 1e9;
         Topics measured = s.topics.writingTo(fill.prefix());
-        AppConfig config = s.config(name, measured, name, Map.of());
+        AppConfig config = s.config(name, measured, name, Map.of(), true);
         say(String.format(Locale.ROOT, "%s: the main input on a store of %,d keys...", name, keys));
         ResourceSampler sampler = new ResourceSampler(100).start();
         DedupRun run;
@@ -492,6 +565,72 @@ public final class Bench {
         return new BenchReport.Prefill(keys, fillSeconds, run.throughput(), store, sampler.peakRocksDb(), config.rocksDbMemoryBytes());
     }
 
+    /**
+     * What the observation window costs: in every round, for each factor of {@code --observation-factors} in turn (first in turn
+     * from round to round, A B A B), event-dedup with {@code observation-factor} set to it for both sources reads the main input
+     * (fresh group, state and outputs of its own); its throughput, its stores on disk after a clean close, the keys of those within
+     * the observation window of the newest, and the RocksDB memory during the run.
+     */
+    private List<BenchReport.ObservationFactorPoint> runObservationFactors(Session s, Input main) throws Exception {
+        List<Double> factors = options.observationFactors();
+        Map<Double, List<BenchReport.FactorRun>> runs = new LinkedHashMap<>();
+        for (double f : factors) runs.put(f, new ArrayList<>());
+        for (int r = 1; r <= options.rounds(); r++) {
+            for (int i = 0; i < factors.size(); i++) {
+                double f = factors.get((i + r - 1) % factors.size());
+                runs.get(f).add(runWithFactor(s, main, f, r));
+            }
+        }
+        List<BenchReport.ObservationFactorPoint> points = new ArrayList<>();
+        for (double f : factors) {
+            AppConfig config = s.config(factorName(f, 1), s.topics, factorName(f, 1), factorSettings(f));
+            points.add(new BenchReport.ObservationFactorPoint(f, ttlSeconds(config), windowSeconds(config), runs.get(f)));
+        }
+        return points;
+    }
+
+    private BenchReport.FactorRun runWithFactor(Session s, Input main, double factor, int round) throws Exception {
+        String name = factorName(factor, round);
+        Topics topics = s.topics.writingTo(s.topics.prefix() + name + ".");
+        createTopics(s.admin, topics.dedupWrites());
+        AppConfig config = s.config(name, topics, name, factorSettings(factor));
+        String label = String.format(Locale.ROOT, "observation factor %s (round %d of %d)", factorText(factor), round, options.rounds());
+        say(String.format(Locale.ROOT, "%s: event-dedup on the main input, observation window %.1f s...", label, windowSeconds(config)));
+        ResourceSampler sampler = new ResourceSampler(100).start();
+        DedupRun run;
+        try {
+            run = runDedup(s, label, config, topics, main.records(), Optional.empty());
+        } finally {
+            sampler.close();
+        }
+        StoreFootprint store = measureStore(config);
+        Map<String, Long> windows = new LinkedHashMap<>();
+        for (SourceConfig source : config.sources()) windows.put(source.storeName(), source.observationWindow().toMillis());
+        long inWindow = StoreFootprint.entriesWithinWindow(Path.of(config.stateDir(), config.applicationId()), windows);
+        say(String.format(Locale.ROOT, "%s: %,d of the %,d stored keys within the observation window of the newest", label, inWindow, store.entries()));
+        return new BenchReport.FactorRun(run.throughput(), store, inWindow, sampler.peakRocksDb());
+    }
+
+    /**
+     * The short TTLs of {@link LateRetryTimeline#TTL_ENTRIES} (whether or not the workload has late retries: a part of the input
+     * must outlive the TTL for the window to hold anything the TTL would not) with both sources' factor set to {@code factor}.
+     */
+    static Map<String, String> factorSettings(double factor) {
+        Map<String, String> c = new LinkedHashMap<>(LateRetryTimeline.TTL_ENTRIES);
+        String f = factorText(factor);
+        c.put("source.telemetry.observation-factor", f);
+        c.put("source.webhooks.observation-factor", f);
+        return c;
+    }
+
+    private static String factorName(double factor, int round) {
+        return "factor-" + factorText(factor).replace('.', '_') + "-r" + round;
+    }
+
+    static String factorText(double factor) {
+        return factor == Math.rint(factor) ? Long.toString((long) factor) : Double.toString(factor);
+    }
+
     /** The stores' size on disk after the application closed cleanly. */
     private StoreFootprint measureStore(AppConfig dedupConfig) throws IOException {
         StoreFootprint store = StoreFootprint.measure(Path.of(dedupConfig.stateDir(), dedupConfig.applicationId()),
@@ -501,13 +640,17 @@ public final class Bench {
         return store;
     }
 
-    /** The same workload as its producers would send it partitioned by the dedup key, in topics of its own. */
-    private Input preloadPrekeyed(Session s) throws InterruptedException {
+    /**
+     * The same workload as its producers would send it partitioned by the dedup key, in topics of its own; with late retries paced
+     * for {@code dedupRate} (event-dedup's after RUNNING in round 1) times {@link LateRetryTimeline#PREKEYED_SPEEDUP}.
+     */
+    private Input preloadPrekeyed(Session s, double dedupRate) throws InterruptedException {
         Topics topics = new Topics(s.topics.prefix() + "prekeyed.");
         AppConfig config = s.config("prekeyed-event-dedup", topics, "event-dedup-prekeyed", PREKEYED);
-        LoadProfile profile = prekeyedProfile(options);
+        Optional<LateRetryTimeline> timeline = timeline(dedupRate > 0 ? dedupRate * LateRetryTimeline.PREKEYED_SPEEDUP : options.mix().lateRetryPace(), config);
+        LoadProfile profile = asPreloaded(options, prekeyedProfile(options), timeline);
         createTopics(s.admin, topics.dedupTopics());
-        return preload(s, topics, profile, config, String.format(Locale.ROOT,
+        return preload(s, topics, profile, config, timeline, String.format(Locale.ROOT,
                 "pre-loading %,d logical events partitioned by their dedup key into %s...", profile.events(), topics.telemetryIn()));
     }
 
@@ -536,9 +679,10 @@ public final class Bench {
     private void warmUp(Session s) throws Exception {
         Topics topics = new Topics("bench-" + s.tag + "-warmup.");
         createTopics(s.admin, topics);
-        LoadProfile profile = profile(options).toBuilder().events(options.warmupEvents()).seed(options.seed() + 7).build();
         AppConfig dedupConfig = s.config("warmup-event-dedup", topics, "warmup-event-dedup", Map.of());
-        Input input = preload(s, topics, profile, dedupConfig, String.format(Locale.ROOT,
+        Optional<LateRetryTimeline> timeline = timeline(options.mix().lateRetryPace(), dedupConfig);
+        LoadProfile profile = asPreloaded(options, profile(options).toBuilder().events(options.warmupEvents()).seed(options.seed() + 7).build(), timeline);
+        Input input = preload(s, topics, profile, dedupConfig, timeline, String.format(Locale.ROOT,
                 "warm-up (not measured): %,d logical events through both applications...", profile.events()));
         runCeiling(s, s.config("warmup-ceiling", topics, "warmup-ceiling", Map.of()), topics, input.records(), " (warm-up)");
         runPlumbing(s, s.config("warmup-plumbing", topics, "warmup-plumbing", Map.of()), dedupConfig, topics, input.records(), " (warm-up)");
@@ -712,7 +856,8 @@ public final class Bench {
         double recordsPerEvent = (double) preload.in() / Math.max(1, preload.logicalEvents());
         double seconds = options.rateDuration().toMillis() / 1000.0;
         long events = Math.max(1, Math.round(offeredRate * seconds / recordsPerEvent));
-        LoadProfile profile = base.toBuilder().seed(options.seed() + seedOffset).events(events).ratePerSecond(offeredRate).build();
+        // Live, so no late retries: they would wait seconds past the TTL in real time, and the phase measures latency only.
+        LoadProfile profile = base.toBuilder().seed(options.seed() + seedOffset).events(events).ratePerSecond(offeredRate).lateRetryShare(0).build();
         long commitInterval = Long.parseLong(StreamsProperties.build(config).getProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
         say(String.format(Locale.ROOT, "latency: restarting event-dedup on its state; offering %,.0f records/s (%s) for %.0f s...",
                 offeredRate, basis, seconds));
@@ -721,7 +866,7 @@ public final class Bench {
             try (LatencyProbe probe = new LatencyProbe(s.bootstrap, s.clientSettings, List.of(topics.telemetryOut(), topics.webhooksOut()));
                  KafkaProducer<byte[], byte[]> producer = s.producer(LATENCY_PRODUCER_LINGER_MS)) {
                 probe.start(System.currentTimeMillis() + options.warmup().toMillis());
-                LoadLedger ledger = generate(s, profile, topics, producer);
+                LoadLedger ledger = generate(s, profile, topics, producer, LoadClock.system());
                 double elapsed = ledger.elapsed().toMillis() / 1000.0;
                 double achieved = elapsed <= 0 ? 0 : ledger.in() / elapsed;
                 CommitWatcher watcher = CommitWatcher.of(s.admin, config.applicationId(), topics.inputs(), repartitionTopics(config));

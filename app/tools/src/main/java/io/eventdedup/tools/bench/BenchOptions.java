@@ -37,12 +37,16 @@ import java.util.Optional;
  *                        separately (JIT and caches after the restart), not in the headline percentiles
  * @param idleFeatures    each round also runs event-dedup with releases off and with the lookup listener on but never queried
  *                        ({@link DedupVariant}): what the two features cost when nobody uses them
+ * @param mix             what the workload carries beyond retries, replays and bad records: webhooks, stale updates, late retries,
+ *                        a schema upgrade
+ * @param observationFactors for each, in every round, event-dedup with {@code observation-factor} set to it on the main input
+ *                        (A B A B): what holding keys longer costs in throughput and store (empty: none)
  */
 public record BenchOptions(long events, int partitions, Duration rateDuration, Optional<Path> out, Optional<String> bootstrap,
                            Map<String, String> configEntries, Optional<String> rocksDbBudget, int tenants, long seed,
                            boolean reconcile, Optional<Path> stateDir, Duration warmup, long warmupEvents, int rounds,
                            boolean inProcessBroker, List<Long> prefillKeys, Optional<Path> jfr, List<Long> commitIntervalsMs,
-                           boolean idleFeatures) {
+                           boolean idleFeatures, Mix mix, List<Double> observationFactors) {
     public static final long DEFAULT_EVENTS = 2_000_000;
     public static final int DEFAULT_PARTITIONS = 6;
     public static final Duration DEFAULT_RATE_DURATION = Duration.ofSeconds(60);
@@ -74,6 +78,12 @@ public record BenchOptions(long events, int partitions, Duration rateDuration, O
         if (rounds < 1 || rounds > 20) problems.add("--rounds must be in [1, 20], got " + rounds);
         for (long k : prefillKeys) if (k < 1 || k > Integer.MAX_VALUE) problems.add("--prefill-keys must each be in [1, " + Integer.MAX_VALUE + "], got " + k);
         for (long c : commitIntervalsMs) if (c < 1 || c > 60_000) problems.add("--commit-intervals must each be in [1, 60000] ms, got " + c);
+        Objects.requireNonNull(mix);
+        observationFactors = List.copyOf(observationFactors);
+        for (double f : observationFactors) if (!(f >= 1 && f <= 100)) problems.add("--observation-factors must each be in [1, 100], got " + f);
+        if (observationFactors.stream().distinct().count() != observationFactors.size()) problems.add("--observation-factors must differ, got " + observationFactors);
+        if (!observationFactors.isEmpty() && observationFactors.size() < 2) problems.add("--observation-factors needs at least two factors to compare, got " + observationFactors);
+        problems.addAll(mix.problems());
         if (inProcessBroker && bootstrap.isPresent()) problems.add("--in-process-broker and --bootstrap exclude each other");
         if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
     }
@@ -85,83 +95,133 @@ public record BenchOptions(long events, int partitions, Duration rateDuration, O
     public static BenchOptions defaults() {
         return new BenchOptions(DEFAULT_EVENTS, DEFAULT_PARTITIONS, DEFAULT_RATE_DURATION, Optional.empty(), Optional.empty(), Map.of(),
                 Optional.empty(), DEFAULT_TENANTS, 42, false, Optional.empty(), DEFAULT_WARMUP, defaultWarmupEvents(DEFAULT_EVENTS),
-                DEFAULT_ROUNDS, false, List.of(), Optional.empty(), List.of(), false);
+                DEFAULT_ROUNDS, false, List.of(), Optional.empty(), List.of(), false, Mix.DEFAULTS, List.of());
     }
 
     /** With {@code v} events and the default warm-up for that many. */
     public BenchOptions withEvents(long v) {
-        return new BenchOptions(v, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, defaultWarmupEvents(v), rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
+        return new BenchOptions(v, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, defaultWarmupEvents(v), rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withPartitions(int v) {
-        return new BenchOptions(events, v, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
+        return new BenchOptions(events, v, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withRateDuration(Duration v) {
-        return new BenchOptions(events, partitions, v, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
+        return new BenchOptions(events, partitions, v, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withOut(Path v) {
-        return new BenchOptions(events, partitions, rateDuration, Optional.ofNullable(v), bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
+        return new BenchOptions(events, partitions, rateDuration, Optional.ofNullable(v), bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withBootstrap(String v) {
-        return new BenchOptions(events, partitions, rateDuration, out, Optional.ofNullable(v), configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
+        return new BenchOptions(events, partitions, rateDuration, out, Optional.ofNullable(v), configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withConfigEntries(Map<String, String> v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, v, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, v, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withRocksDbBudget(String v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, Optional.ofNullable(v), tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, Optional.ofNullable(v), tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withTenants(int v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, v, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, v, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withSeed(long v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, v, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, v, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withReconcile(boolean v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, v, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, v, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withStateDir(Path v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, Optional.ofNullable(v), warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, Optional.ofNullable(v), warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withWarmup(Duration v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, v, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, v, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withWarmupEvents(long v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, v, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, v, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withRounds(int v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, v, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, v, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withInProcessBroker(boolean v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, v, prefillKeys, jfr, commitIntervalsMs, idleFeatures);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, v, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withPrefillKeys(List<Long> v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, v, jfr, commitIntervalsMs, idleFeatures);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, v, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withJfr(Path v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, Optional.ofNullable(v), commitIntervalsMs, idleFeatures);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, Optional.ofNullable(v), commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withIdleFeatures(boolean v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, v);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, v, mix, observationFactors);
     }
 
     public BenchOptions withCommitIntervalsMs(List<Long> v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, v, idleFeatures);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, v, idleFeatures, mix, observationFactors);
+    }
+
+    public BenchOptions withMix(Mix v) {
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, v, observationFactors);
+    }
+
+    public BenchOptions withObservationFactors(List<Double> v) {
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, v);
+    }
+
+    /**
+     * What the pre-loaded workload carries beyond retries, replays, key reuse and malformed records (issue 14's three hazards).
+     *
+     * @param webhookShare   share of logical events that are webhooks (1 KiB JSON bodies in Avro envelopes); the rest telemetry
+     * @param staleShare     share of webhooks followed by an older update of their object; the bench's webhooks source then checks
+     *                       staleness by {@code object_id} and {@code object_version}, as the demo's does (0: neither)
+     * @param lateRetryShare share of logical events retried once more past the TTL, inside the observation window; the bench's
+     *                       sources then get short TTLs and the input a paced timeline ({@link LateRetryTimeline}) (0: neither)
+     * @param schemaUpgrade  telemetry producers move to a newer compatible schema halfway through the input
+     */
+    public record Mix(double webhookShare, double staleShare, double lateRetryShare, boolean schemaUpgrade, double lateRetryPace) {
+        public static final double DEFAULT_WEBHOOK_SHARE = 0.05;
+        public static final double DEFAULT_STALE_SHARE = 0.02;
+        public static final double DEFAULT_LATE_RETRY_SHARE = 0.01;
+        public static final Mix DEFAULTS = new Mix(DEFAULT_WEBHOOK_SHARE, DEFAULT_STALE_SHARE, DEFAULT_LATE_RETRY_SHARE, true,
+                LateRetryTimeline.NOMINAL_RATE);
+
+        List<String> problems() {
+            List<String> p = new ArrayList<>();
+            if (!(webhookShare >= 0 && webhookShare <= 1)) p.add("--webhook-share must be in [0, 1], got " + webhookShare);
+            if (!(staleShare >= 0 && staleShare <= 1)) p.add("--stale-share must be in [0, 1], got " + staleShare);
+            if (staleShare > 0 && webhookShare == 0) p.add("--stale-share needs webhooks: --webhook-share is 0");
+            if (!(lateRetryShare >= 0 && lateRetryShare <= 1)) p.add("--late-retry-share must be in [0, 1], got " + lateRetryShare);
+            if (!(lateRetryPace >= 100 && lateRetryPace <= 10_000_000)) p.add("--late-retry-pace must be in [100, 10000000] records/s, got " + lateRetryPace);
+            return p;
+        }
+
+        boolean staleCheck() {
+            return staleShare > 0;
+        }
+
+        boolean lateRetries() {
+            return lateRetryShare > 0;
+        }
+
+        public Mix withWebhookShare(double v) { return new Mix(v, staleShare, lateRetryShare, schemaUpgrade, lateRetryPace); }
+        public Mix withStaleShare(double v) { return new Mix(webhookShare, v, lateRetryShare, schemaUpgrade, lateRetryPace); }
+        public Mix withLateRetryShare(double v) { return new Mix(webhookShare, staleShare, v, schemaUpgrade, lateRetryPace); }
+        public Mix withSchemaUpgrade(boolean v) { return new Mix(webhookShare, staleShare, lateRetryShare, v, lateRetryPace); }
+        public Mix withLateRetryPace(double v) { return new Mix(webhookShare, staleShare, lateRetryShare, schemaUpgrade, v); }
     }
 }

@@ -27,7 +27,8 @@ import java.util.Optional;
  * @param memory     heap and RocksDB memory from the first event-dedup run to the end
  */
 public record BenchReport(Conditions conditions, Workload workload, Throughputs throughput, Latencies latencies, StoreFootprint store,
-                          Memory memory, Reconciliation reconciliation, List<Prefill> prefills, List<CommitIntervalPoint> commitIntervals) {
+                          Memory memory, Reconciliation reconciliation, List<Prefill> prefills, List<CommitIntervalPoint> commitIntervals,
+                          List<ObservationFactorPoint> observationFactors) {
 
     /** Throughput target: event-dedup at least this many times the textbook dedup's throughput (same run, same rounds). */
     public static final double TARGET_OVER_TEXTBOOK = 1.25;
@@ -45,6 +46,7 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
     public BenchReport {
         prefills = List.copyOf(prefills);
         commitIntervals = List.copyOf(commitIntervals);
+        observationFactors = List.copyOf(observationFactors);
     }
 
     /** The machine, the load average at start and end, and the broker the run used. */
@@ -96,6 +98,70 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
         }
     }
 
+    /**
+     * One event-dedup run of the observation-factor phase: its throughput, its stores on disk after a clean close, how many of the
+     * stored keys lie within the observation window of the newest, and the RocksDB memory during the run.
+     */
+    public record FactorRun(Throughput throughput, StoreFootprint store, long keysInWindow, long rocksDbPeakBytes) {}
+
+    /**
+     * event-dedup with {@code observation-factor} = {@code factor} for both sources, in every round, on the main input.
+     *
+     * @param ttlSeconds    the sources' TTL in this phase
+     * @param windowSeconds their observation window: factor × TTL
+     * @param runs          one per round
+     */
+    public record ObservationFactorPoint(double factor, double ttlSeconds, double windowSeconds, List<FactorRun> runs) {
+        public ObservationFactorPoint {
+            runs = List.copyOf(runs);
+            if (runs.isEmpty()) throw new IllegalArgumentException("a factor has at least one run");
+        }
+
+        public Phase phase() {
+            return new Phase(runs.stream().map(FactorRun::throughput).toList());
+        }
+
+        private double mean(java.util.function.ToDoubleFunction<FactorRun> f) {
+            return runs.stream().mapToDouble(f).average().orElse(Double.NaN);
+        }
+
+        /** Stored keys after the run, mean over the rounds. */
+        public double storedKeys() {
+            return mean(r -> r.store().entries());
+        }
+
+        /** Keys within the observation window of the newest after the run, mean over the rounds. */
+        public double keysInWindow() {
+            return mean(FactorRun::keysInWindow);
+        }
+
+        public double storeBytes() {
+            return mean(r -> r.store().bytes());
+        }
+
+        /** On-disk bytes over stored keys, rounds pooled. */
+        public double bytesPerStoredKey() {
+            double keys = storedKeys();
+            return keys <= 0 ? Double.NaN : storeBytes() / keys;
+        }
+
+        /** On-disk bytes of the stores per input record: what the store costs for the traffic it served. */
+        public double storeBytesPerInputRecord() {
+            double records = mean(r -> r.throughput().records());
+            return records <= 0 ? Double.NaN : storeBytes() / records;
+        }
+
+        public long rocksDbPeakBytes() {
+            return runs.stream().mapToLong(FactorRun::rocksDbPeakBytes).max().orElse(0);
+        }
+    }
+
+    /** Throughput of each factor over that of the first factor listed, round by round (the same round's runs). */
+    public Spread factorRatio(ObservationFactorPoint p) {
+        ObservationFactorPoint base = observationFactors.get(0);
+        return Spread.ratios(p.phase().eventsPerSecond().values(), base.phase().eventsPerSecond().values());
+    }
+
     /** The latency phases: at half the ceiling's throughput, at half event-dedup's, and pre-keyed at half its own. */
     public record Latencies(Latency atHalfCeiling, Latency atHalfDedup, Latency prekeyed) {
         static Latencies skipped() {
@@ -120,7 +186,31 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
     /** The pre-loaded input, as the load generator's ledger describes it. */
     public record Workload(long logicalEvents, long inputRecords, long expectedUnique, long expectedDuplicates, long expectedMismatches,
                            long expectedInvalid, double avgRecordBytes, int partitions, int tenants, double duplicateRatio,
-                           double mismatchShare, double malformedShare, double noKeyShare, double preloadSeconds) {}
+                           double mismatchShare, double malformedShare, double noKeyShare, double preloadSeconds, Mix mix) {}
+
+    /**
+     * The workload's issue-14 hazards: shares as generated, the ledger's counts, and with late retries the timeline they were written
+     * on ({@link LateRetryTimeline}; NaN without).
+     *
+     * @param paceRecordsPerSecond  V, records per second of the input's virtual time
+     * @param lateRetryDelaySeconds virtual time from a first delivery to its late retry
+     * @param lateRetryBefore       events with a lower sequence number could have a late retry
+     * @param ttlSeconds            the longest TTL of event-dedup's sources in the main runs
+     * @param windowSeconds         the shortest observation window of event-dedup's sources in the main runs
+     */
+    public record Mix(double webhookShare, double staleShare, double lateRetryShare, boolean schemaUpgrade, long expectedStale,
+                      long expectedLateRetries, long retriesAcrossSchemaUpgrade, double paceRecordsPerSecond, double lateRetryDelaySeconds,
+                      long lateRetryBefore, double ttlSeconds, double windowSeconds) {
+        /** The slowest processing rate at which the late retries are still inside the observation window by the gate's clock. */
+        public double lateFromRate() {
+            return paceRecordsPerSecond * lateRetryDelaySeconds / windowSeconds;
+        }
+
+        /** The fastest processing rate at which the late retries are still past the TTL by the gate's clock. */
+        public double lateUntilRate() {
+            return paceRecordsPerSecond * lateRetryDelaySeconds / ttlSeconds;
+        }
+    }
 
     /**
      * One throughput phase: input records over the time from start until every input (and repartition) offset was committed.
@@ -339,7 +429,8 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
         mach.put("broker", broker());
 
         ObjectNode w = root.putObject("workload");
-        w.put("source", "telemetry (Avro, shipped source config); webhooks source configured but idle");
+        w.put("source", "telemetry and webhooks (Avro, shipped source configs; webhooks with a stale check when stale_share > 0, "
+                + "both with TTLs of seconds when late_retry_share > 0)");
         w.put("logical_events", workload.logicalEvents());
         w.put("input_records", workload.inputRecords());
         w.put("expected_unique", workload.expectedUnique());
@@ -355,6 +446,26 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
         w.put("malformed_share", workload.malformedShare());
         w.put("no_key_share", workload.noKeyShare());
         w.put("preload_seconds", round(workload.preloadSeconds()));
+        Mix mix = workload.mix();
+        w.put("webhook_share", mix.webhookShare());
+        w.put("stale_share_of_webhooks", mix.staleShare());
+        w.put("late_retry_share", mix.lateRetryShare());
+        w.put("schema_upgrade", mix.schemaUpgrade());
+        w.put("expected_stale", mix.expectedStale());
+        w.put("expected_late_retries", mix.expectedLateRetries());
+        w.put("retries_across_schema_upgrade", mix.retriesAcrossSchemaUpgrade());
+        ObjectNode tl = w.putObject("late_retry_timeline");
+        tl.put("what", "the gate judges age by its wall clock at the dedup step, not by record timestamps: the input is written on a "
+                + "virtual clock at pace records/s, late retries late_retry_delay_s of it after their first delivery, so that a gate "
+                + "processing about pace records/s reaches them past the TTL and inside the observation window");
+        tl.put("pace_records_per_s", round(mix.paceRecordsPerSecond()));
+        tl.put("late_retry_delay_s", round(mix.lateRetryDelaySeconds(), 3));
+        tl.put("late_retries_for_events_before", mix.lateRetryBefore());
+        tl.put("ttl_s", round(mix.ttlSeconds(), 3));
+        tl.put("observation_window_s", round(mix.windowSeconds(), 3));
+        tl.put("late_from_records_per_s", round(mix.lateFromRate()));
+        tl.put("late_until_records_per_s", round(mix.lateUntilRate()));
+        tl.put("round_1_records_per_s_after_running", round(throughput.dedup().rounds().get(0).eventsPerSecondAfterRunning()));
 
         ObjectNode tp = root.putObject("throughput");
         tp.put("measured", "from start() until the consumer group committed the end of every input partition "
@@ -438,6 +549,36 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
             latency(n.putObject("latency_at_half_its_throughput"), p.latency());
         }
 
+        ObjectNode ow = root.putObject("observation_window");
+        ow.put("ran", !observationFactors.isEmpty());
+        ow.put("what", "event-dedup on the main input with observation-factor set to each factor for both sources (TTLs of seconds, "
+                + "so that a part of the input outlives the TTL), alternating in every round; stores measured after each run's clean close");
+        ArrayNode fs = ow.putArray("factors");
+        for (ObservationFactorPoint p : observationFactors) {
+            ObjectNode n = fs.addObject();
+            n.put("factor", p.factor());
+            n.put("ttl_s", round(p.ttlSeconds(), 3));
+            n.put("observation_window_s", round(p.windowSeconds(), 3));
+            phase(n.putObject("throughput"), p.phase());
+            spread(n, "ratio_to_first_factor", factorRatio(p));
+            n.put("stored_keys", round(p.storedKeys()));
+            n.put("keys_in_window", round(p.keysInWindow()));
+            n.put("store_bytes_on_disk", round(p.storeBytes()));
+            n.put("bytes_per_stored_key", round(p.bytesPerStoredKey()));
+            n.put("store_bytes_per_input_record", round(p.storeBytesPerInputRecord(), 2));
+            n.put("rocksdb_peak_bytes", p.rocksDbPeakBytes());
+            ArrayNode per = n.putArray("per_round");
+            for (FactorRun r : p.runs()) {
+                ObjectNode x = per.addObject();
+                x.put("events_per_s", round(r.throughput().eventsPerSecond()));
+                x.put("stored_keys", r.store().entries());
+                x.put("keys_in_window", r.keysInWindow());
+                x.put("store_bytes_on_disk", r.store().bytes());
+                x.put("segments", r.store().segments());
+                x.put("rocksdb_peak_bytes", r.rocksDbPeakBytes());
+            }
+        }
+
         ObjectNode mem = root.putObject("memory");
         mem.put("scope", "heap: the whole bench JVM (broker and load generator included when in-process); RocksDB: the shared cache of BoundedRocksDbMemory");
         mem.put("heap_max_bytes", memory.heapMaxBytes());
@@ -488,9 +629,19 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
         b.append(String.format(Locale.ROOT, "machine: %d cpus (%s), %s RAM, Java %s; load average %s at start, %s at end; broker %s%n",
                 machine().processors(), machine().cpuModel(), mib(machine().memTotalBytes()), machine().javaVersion(), loadText(loadAtStart()),
                 loadText(loadAtEnd()), broker()));
-        b.append(String.format(Locale.ROOT, "input: %,d records (%,d logical events, %.0f B avg, %.1f%% duplicates), %d partitions, %,d tenants%n",
+        b.append(String.format(Locale.ROOT, "input: %,d records (%,d logical events, %.0f B avg telemetry, %.1f%% duplicates), %d partitions, %,d tenants%n",
                 workload.inputRecords(), workload.logicalEvents(), workload.avgRecordBytes(),
                 workload.inputRecords() == 0 ? 0 : 100.0 * workload.expectedDuplicates() / workload.inputRecords(), workload.partitions(), workload.tenants()));
+        Mix mix = workload.mix();
+        b.append(String.format(Locale.ROOT, "  %.0f%% webhooks, %,d stale updates, %,d late retries, %s%n", 100 * mix.webhookShare(),
+                mix.expectedStale(), mix.expectedLateRetries(), mix.schemaUpgrade()
+                        ? String.format(Locale.ROOT, "schema upgrade halfway (%,d retries across it)", mix.retriesAcrossSchemaUpgrade()) : "no schema upgrade"));
+        if (mix.lateRetryShare() > 0) {
+            b.append(String.format(Locale.ROOT, "  TTL %.1f s, observation window %.1f s; input paced at %,.0f records/s of virtual time, late retries "
+                    + "%.1f s after their first delivery: late by the gate's clock at %,.0f-%,.0f records/s; round 1 ran %,.0f after RUNNING%n",
+                    mix.ttlSeconds(), mix.windowSeconds(), mix.paceRecordsPerSecond(), mix.lateRetryDelaySeconds(), mix.lateFromRate(),
+                    mix.lateUntilRate(), throughput.dedup().rounds().get(0).eventsPerSecondAfterRunning()));
+        }
         String line = "+--------------------------------------------------+----------------------------+------------+-----+%n";
         b.append(String.format(line));
         b.append(String.format("| %-48s | %26s | %10s | %-3s |%n", "figure", "value", "target", "met"));
@@ -537,12 +688,26 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
                     fmt(p.throughput().eventsPerSecond(), 0) + ", " + fmt(p.latency().steady().p50(), 0) + " / "
                             + fmt(p.latency().steady().p99(), 0) + " ms", "", "");
         }
+        factorRows(b);
         if (prefills.size() >= 2) row(b, "most / fewest prefilled keys throughput", fmt(prefillRatio(), 3), ">= " + TARGET_PREFILL_RATIO, yes(prefillMet()));
         row(b, "peak heap used / live after GC", mib(memory.peakHeapUsed()) + " / " + mib(memory.peakHeapLive()), "", "");
         row(b, "heap live before the app / max heap", mib(memory.heapLiveBeforeApp()) + " / " + mib(memory.heapMaxBytes()), "", "");
         if (reconciliation.ran()) row(b, "reconciliation of both event-dedup runs", reconciliation.ok() ? "ok" : "FAILED", "ok", yes(reconciliation.ok()));
         b.append(String.format(line));
         return b.toString();
+    }
+
+    /** With {@code --observation-factors}: per factor its throughput and ratio, stored keys, bytes and RocksDB memory. */
+    private void factorRows(StringBuilder b) {
+        for (ObservationFactorPoint p : observationFactors) {
+            String f = Bench.factorText(p.factor());
+            row(b, String.format(Locale.ROOT, "observation factor %s (window %.1f s): events/s", f, p.windowSeconds()),
+                    fmt(p.phase().mean().eventsPerSecond(), 0), "", "");
+            row(b, "  throughput / first factor's (min-max)", spreadText(factorRatio(p)), "", "");
+            row(b, "  stored keys (in the window)", fmt(p.storedKeys(), 0) + " (" + fmt(p.keysInWindow(), 0) + ")", "", "");
+            row(b, "  bytes per stored key / store B per input rec", fmt(p.bytesPerStoredKey(), 1) + " / " + fmt(p.storeBytesPerInputRecord(), 1), "", "");
+            row(b, "  peak RocksDB memory", mib(p.rocksDbPeakBytes()), "", "");
+        }
     }
 
     /** With {@code --idle-features}: the two variants' throughput, the idle costs with their spread, and CPU per record of the three. */

@@ -7,12 +7,14 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -61,6 +63,57 @@ record StoreFootprint(long bytes, long entries, int segments, int sstFiles) {
             }
         }
         return new StoreFootprint(bytes, entries, segments, ssts);
+    }
+
+    /**
+     * Entries whose window-store timestamp (a key's first arrival) lies within its store's observation window of the newest entry
+     * of that store: the keys the gate can still find when the run ends. The store keeps more, whole segments at a time (Kafka
+     * Streams' segments are at least 60 s long). A window store's key ends with the 8-byte timestamp and a 4-byte sequence number.
+     *
+     * @param windowMsByStore each store's observation window, by store name
+     */
+    static long entriesWithinWindow(Path appStateDir, Map<String, Long> windowMsByStore) {
+        RocksDB.loadLibrary();
+        long within = 0;
+        for (Map.Entry<String, Long> store : windowMsByStore.entrySet()) {
+            List<Long> timestamps = new ArrayList<>();
+            for (Path segment : segments(appStateDir, store.getKey())) timestamps.addAll(timestampsOf(segment));
+            long newest = timestamps.stream().mapToLong(Long::longValue).max().orElse(Long.MIN_VALUE);
+            for (long ts : timestamps) if (ts > newest - store.getValue()) within++;
+        }
+        return within;
+    }
+
+    /** The segment databases of every task's copy of the store. */
+    private static List<Path> segments(Path appStateDir, String storeName) {
+        List<Path> out = new ArrayList<>();
+        try (Stream<Path> all = Files.walk(appStateDir)) {
+            for (Path store : (Iterable<Path>) all.filter(Files::isDirectory).filter(p -> p.getFileName().toString().equals(storeName))::iterator) {
+                try (Stream<Path> children = Files.list(store)) {
+                    children.filter(Files::isDirectory).filter(seg -> Files.exists(seg.resolve("CURRENT"))).forEach(out::add);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    private static List<Long> timestampsOf(Path segment) {
+        try (Options options = new Options().setCreateIfMissing(false);
+             RocksDB db = RocksDB.openReadOnly(options, segment.toString());
+             ReadOptions read = new ReadOptions().setTotalOrderSeek(true).setFillCache(false);
+             RocksIterator it = db.newIterator(read)) {
+            List<Long> out = new ArrayList<>();
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                if (k.length >= 12) out.add(ByteBuffer.wrap(k, k.length - 12, 8).getLong());
+            }
+            it.status();
+            return out;
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot read the store segment " + segment + ": " + e.getMessage(), e);
+        }
     }
 
     private static long count(Path segment) {

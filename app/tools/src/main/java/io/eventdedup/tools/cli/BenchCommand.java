@@ -76,6 +76,37 @@ final class BenchCommand implements Callable<Integer> {
             + "(shipped / releases off) and ratios.lookup_idle_cost (lookup on / shipped) show what each costs when unused.")
     boolean idleFeatures;
 
+    @Option(names = "--observation-factors", paramLabel = "F", split = ",", description = "Also run event-dedup on the main input "
+            + "with observation-factor set to each (e.g. 1,2), alternating in every round, with TTLs of seconds so that a part of the "
+            + "input outlives them: throughput, its ratio to the first factor's, stored keys (and those within the window), bytes per "
+            + "stored key, store bytes per input record and RocksDB memory per factor: what holding keys longer costs.")
+    List<Double> observationFactors = new ArrayList<>();
+
+    @Option(names = "--webhook-share", paramLabel = "S", description = "Share of logical events that are webhooks, the rest "
+            + "telemetry (default: ${DEFAULT-VALUE}).")
+    double webhookShare = BenchOptions.Mix.DEFAULT_WEBHOOK_SHARE;
+
+    @Option(names = "--stale-share", paramLabel = "S", description = "Share of webhooks followed by an older update of their object; "
+            + "the webhooks source then checks staleness by object_id and object_version, as the demo's does, and must hold them "
+            + "back as STALE; 0 = neither (default: ${DEFAULT-VALUE}).")
+    double staleShare = BenchOptions.Mix.DEFAULT_STALE_SHARE;
+
+    @Option(names = "--late-retry-share", paramLabel = "S", description = "Share of logical events retried once more past the TTL, "
+            + "inside the observation window, which event-dedup must forward again, marked dedup.late-retry. The sources then get "
+            + "TTLs of seconds and the input is written on a paced virtual clock (docs/performance.md, \"Late retries in a "
+            + "pre-loaded input\"); 0 = neither, the shipped TTLs (default: ${DEFAULT-VALUE}).")
+    double lateRetryShare = BenchOptions.Mix.DEFAULT_LATE_RETRY_SHARE;
+
+    @Option(names = "--late-retry-pace", paramLabel = "N", description = "Records per second event-dedup is expected to process the "
+            + "main input at: the pace of its timeline. Its late retries are late by the gate's clock if it processes 0.5 to 2 times "
+            + "that; the report says whether round 1 did (default: ${DEFAULT-VALUE}).")
+    double lateRetryPace = BenchOptions.Mix.DEFAULTS.lateRetryPace();
+
+    @Option(names = "--schema-upgrade", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Telemetry producers move to a newer compatible schema halfway through the input; retries across it must "
+                    + "be duplicates (default: ${DEFAULT-VALUE}).")
+    boolean schemaUpgrade = true;
+
     @Option(names = "--jfr", paramLabel = "FILE", description = "After the rounds, run event-dedup once more (not counted) under Java "
             + "Flight Recorder into FILE; the log gets its CPU samples by top frame, by nearest event-dedup frame and by thread.")
     Path jfr;
@@ -120,7 +151,8 @@ final class BenchCommand implements Callable<Integer> {
             options = new BenchOptions(events, partitions, Duration.ofSeconds(rateSeconds), Optional.ofNullable(out), Optional.ofNullable(bootstrap),
                     base, Optional.ofNullable(rocksDbBudget), tenants, seed, reconcile, Optional.ofNullable(stateDir), Duration.ofSeconds(warmupSeconds),
                     warmupEvents != null ? warmupEvents : BenchOptions.defaultWarmupEvents(events), rounds, inProcessBroker,
-                    prefillKeys, Optional.ofNullable(jfr), commitIntervals, idleFeatures);
+                    prefillKeys, Optional.ofNullable(jfr), commitIntervals, idleFeatures,
+                    new BenchOptions.Mix(webhookShare, staleShare, lateRetryShare, schemaUpgrade, lateRetryPace), observationFactors);
             AppConfig probe = Bench.previewConfig(options);
             AvroLimits.apply(probe);
         } catch (IllegalArgumentException | ConfigException e) {

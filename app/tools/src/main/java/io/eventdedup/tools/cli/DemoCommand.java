@@ -68,10 +68,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--reconcile-timeout", description = "How long the reconciliation may wait for the last records (default: ${DEFAULT-VALUE}).")
     Duration reconcileTimeout = Duration.ofSeconds(60);
 
-    @Option(names = "--late-retry-share", description = "Share of events retried once more past the TTL, e.g. 0.01 (the demo's TTLs are "
-            + "seconds long: io.eventdedup.tools.loadgen.ShortTtls); each must be forwarded again, marked dedup.late-retry. Adds about a "
-            + "minute, and needs the gate's lag to stay within the TTL's k·L of 20 s (default: ${DEFAULT-VALUE}).")
-    double lateRetryShare = 0;
+    @Option(names = "--late-retry-share", description = "Share of events retried once more past the TTL (the demo's TTLs are seconds "
+            + "long: io.eventdedup.tools.loadgen.ShortTtls); each must be forwarded again, marked dedup.late-retry. They come about a "
+            + "minute after their first delivery, which the demo waits for, and need the gate's lag to stay within the TTL's k·L of "
+            + "20 s; 0 = none, no wait (default: ${DEFAULT-VALUE}).")
+    double lateRetryShare = 0.01;
 
     @Option(names = "--schema-upgrade", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Telemetry producers move to a newer compatible schema halfway; retries across it must be duplicates (default: ${DEFAULT-VALUE}).")

@@ -133,9 +133,14 @@ final class EventPlanner {
         return Utils.toPositive(Utils.murmur2(storeKey)) % partitions;
     }
 
-    /** With the profile's share, one more retry of the same payload after the TTL: drawn last, so other draws stay as they were. */
+    /**
+     * With the profile's share, one more retry of the same payload after the TTL, for events before the profile's
+     * {@link LoadProfile#lateRetryBefore()}: drawn last and for every event, so other draws stay as they were.
+     */
     private void planLateRetry(SplittableRandom r, EventPlan p) {
-        if (profile.lateRetryShare() > 0 && r.nextDouble() < profile.lateRetryShare()) p.lateRetryOffset = profile.lateRetryDelay().toMillis();
+        if (profile.lateRetryShare() > 0 && r.nextDouble() < profile.lateRetryShare() && p.seq < profile.lateRetryBefore()) {
+            p.lateRetryOffset = profile.lateRetryDelay().toMillis();
+        }
     }
 
     static String pad(int v, int digits) {

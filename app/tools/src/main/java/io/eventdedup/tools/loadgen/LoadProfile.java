@@ -52,6 +52,9 @@ import java.util.Objects;
  *                                their first delivery: past the TTL, a <em>late retry</em> the app forwards again, marked (default 0)
  * @param lateRetryDelay          when a late retry is sent after the first delivery; must be past every other retry, and should lie
  *                                between the sources' TTL and their observation window (default 0: none)
+ * @param lateRetryBefore         only logical events with a lower sequence number get a late retry (default: every event). A
+ *                                pre-loaded input sets it so that every late retry is due before the last new event: a late retry
+ *                                due after it would follow the input's end at once, not {@code lateRetryDelay} later
  * @param schemaUpgrade           telemetry producers move to a newer compatible schema (a field added with a default) halfway
  *                                through the events: from then on new events and retries of earlier ones are written under it, and
  *                                a retry across the upgrade must still be a DUPLICATE (default false)
@@ -62,7 +65,7 @@ public record LoadProfile(long events, double ratePerSecond, double duplicateRat
                           double idempotencyHeaderShare, double tenantHeaderShare, int maxRetries, Duration retryInitialBackoff,
                           double retryMultiplier, double retryJitter, long seed, int telemetryPayloadBytes,
                           int webhookBodyBytes, double staleShare,
-                          double lateRetryShare, Duration lateRetryDelay, boolean schemaUpgrade) {
+                          double lateRetryShare, Duration lateRetryDelay, long lateRetryBefore, boolean schemaUpgrade) {
 
     /** The longest retry horizon a profile may ask for: well inside the shipped telemetry TTL of 157.2 s. */
     public static final Duration MAX_RETRY_HORIZON = Duration.ofSeconds(60);
@@ -103,6 +106,7 @@ public record LoadProfile(long events, double ratePerSecond, double duplicateRat
                     + " ms is longer than " + MAX_RETRY_HORIZON.toSeconds() + " s; lower maxRetries, retryInitialBackoff or retryMultiplier");
         }
         share(problems, "lateRetryShare", lateRetryShare);
+        if (lateRetryBefore < 0) problems.add("lateRetryBefore must be >= 0, got " + lateRetryBefore);
         if (problems.isEmpty() && lateRetryShare > 0 && lateRetryDelay.toMillis() <= Math.max(500, retryHorizonMillis(maxRetries,
                 retryInitialBackoff.toMillis(), retryMultiplier, retryJitter)) + 20) {
             problems.add("lateRetryDelay " + lateRetryDelay.toMillis() + " ms must come after every retry and key reuse (the retry horizon "
@@ -182,6 +186,7 @@ public record LoadProfile(long events, double ratePerSecond, double duplicateRat
         private double staleShare = 0;
         private double lateRetryShare = 0;
         private Duration lateRetryDelay = Duration.ZERO;
+        private long lateRetryBefore = Long.MAX_VALUE;
         private boolean schemaUpgrade = false;
 
         private Builder() {}
@@ -212,6 +217,7 @@ public record LoadProfile(long events, double ratePerSecond, double duplicateRat
             staleShare = p.staleShare;
             lateRetryShare = p.lateRetryShare;
             lateRetryDelay = p.lateRetryDelay;
+            lateRetryBefore = p.lateRetryBefore;
             schemaUpgrade = p.schemaUpgrade;
         }
 
@@ -240,6 +246,7 @@ public record LoadProfile(long events, double ratePerSecond, double duplicateRat
         public Builder staleShare(double v) { staleShare = v; return this; }
         public Builder lateRetryShare(double v) { lateRetryShare = v; return this; }
         public Builder lateRetryDelay(Duration v) { lateRetryDelay = v; return this; }
+        public Builder lateRetryBefore(long v) { lateRetryBefore = v; return this; }
         public Builder schemaUpgrade(boolean v) { schemaUpgrade = v; return this; }
 
         /** @throws IllegalArgumentException listing every invalid value */
@@ -247,7 +254,7 @@ public record LoadProfile(long events, double ratePerSecond, double duplicateRat
             return new LoadProfile(events, ratePerSecond, duplicateRatio, tenants, tenantSkew, webhookShare, mismatchShare, noKeyShare,
                     nullRecordKeyShare, malformedShare, replayShare, replayBatchSize, crossPartitionShare, idempotencyHeaderShare,
                     tenantHeaderShare, maxRetries, retryInitialBackoff, retryMultiplier, retryJitter, seed, telemetryPayloadBytes,
-                    webhookBodyBytes, staleShare, lateRetryShare, lateRetryDelay, schemaUpgrade);
+                    webhookBodyBytes, staleShare, lateRetryShare, lateRetryDelay, lateRetryBefore, schemaUpgrade);
         }
     }
 }

@@ -25,7 +25,14 @@ class BenchReportTest {
         return report(prefills, Optional.empty());
     }
 
+    static final BenchReport.Mix MIX = new BenchReport.Mix(0.05, 0.02, 0.01, true, 1, 6, 40, 20_000, 8.82, 500, 4.2, 12.6);
+
     static BenchReport report(List<BenchReport.Prefill> prefills, Optional<BenchReport.IdleFeatures> idle) {
+        return report(prefills, idle, List.of());
+    }
+
+    static BenchReport report(List<BenchReport.Prefill> prefills, Optional<BenchReport.IdleFeatures> idle,
+                              List<BenchReport.ObservationFactorPoint> factors) {
         var ceiling = new BenchReport.Phase(List.of(run(1, 0.01, Double.NaN), run(1, 0.01, Double.NaN)));
         var plumbing = new BenchReport.Phase(List.of(run(2, 0.03, Double.NaN), run(2.5, 0.03, Double.NaN)));
         // textbook 1,000 then 500 records/s; event-dedup 1,250 then 1,000: ratios 1.25 and 2.0.
@@ -37,11 +44,11 @@ class BenchReportTest {
         var latency = new BenchReport.Latency(true, "half event-dedup's throughput", 500, 500, 10, 5_000, 100, 5, 1,
                 new BenchReport.Percentiles(4_000, 90, 140, 160, 170, 95), none, 1.0);
         return new BenchReport(new BenchReport.Conditions(MachineInfo.current(), new double[]{1, 1, 1}, new double[]{2, 2, 2}, "own process"),
-                new BenchReport.Workload(800, RECORDS, 790, 200, 5, 10, 276, 6, 100, 0.25, 0.005, 0.01, 0.02, 1.0),
+                new BenchReport.Workload(800, RECORDS, 790, 200, 5, 10, 276, 6, 100, 0.25, 0.005, 0.01, 0.02, 1.0, MIX),
                 new BenchReport.Throughputs(ceiling, plumbing, textbook, dedup, run(0.7, 0.02, 1.0), new BenchReport.Outcomes(790, 200, 5, 10), idle),
                 new BenchReport.Latencies(BenchReport.Latency.skipped(), latency, BenchReport.Latency.skipped()),
                 new StoreFootprint(50_000, 790, 1, 2), new BenchReport.Memory(1 << 30, 1 << 20, 1 << 28, 1 << 26, 100, 200, 10),
-                BenchReport.Reconciliation.skipped(), prefills, List.of());
+                BenchReport.Reconciliation.skipped(), prefills, List.of(), factors);
     }
 
     @Test
@@ -91,7 +98,7 @@ class BenchReportTest {
         // 50,000 B / 790 keys = 63.3 B per key, under 64
         assertThat(r.bytesPerKeyMet()).isTrue();
         BenchReport bigger = new BenchReport(r.conditions(), r.workload(), r.throughput(), r.latencies(), new StoreFootprint(51_000, 790, 1, 2),
-                r.memory(), r.reconciliation(), r.prefills(), r.commitIntervals());
+                r.memory(), r.reconciliation(), r.prefills(), r.commitIntervals(), r.observationFactors());
         assertThat(bigger.bytesPerKeyMet()).isFalse();
     }
 
@@ -157,5 +164,69 @@ class BenchReportTest {
         assertThat(j.at("/ratios/releases_idle_cost").asDouble()).isNaN();
         assertThat(j.at("/ratios/lookup_idle_cost_spread/per_round").size()).isZero();
         assertThat(r.table()).doesNotContain("releases off").doesNotContain("idle cost");
+    }
+
+    /**
+     * Factor 1 at 1,250 then 1,000 records/s, factor 2 at 1,000 then 1,000: 0.8 then 1.0 of factor 1. Factor 2's stores hold
+     * twice the keys within the window and 1.5 times the bytes.
+     */
+    static List<BenchReport.ObservationFactorPoint> factors() {
+        var one = new BenchReport.ObservationFactorPoint(1, 4.2, 4.2, List.of(
+                new BenchReport.FactorRun(run(0.8, 0.03, 1.0), new StoreFootprint(40_000, 800, 1, 2), 200, 1_000),
+                new BenchReport.FactorRun(run(1.0, 0.03, 1.0), new StoreFootprint(40_000, 800, 1, 2), 200, 3_000)));
+        var two = new BenchReport.ObservationFactorPoint(2, 4.2, 8.4, List.of(
+                new BenchReport.FactorRun(run(1.0, 0.03, 1.0), new StoreFootprint(60_000, 800, 1, 2), 400, 2_000),
+                new BenchReport.FactorRun(run(1.0, 0.03, 1.0), new StoreFootprint(60_000, 800, 1, 2), 400, 2_500)));
+        return List.of(one, two);
+    }
+
+    @Test
+    void eachObservationFactorReportsItsThroughputRatioKeysBytesAndRocksDbMemory() {
+        BenchReport r = report(List.of(), Optional.empty(), factors());
+        assertThat(r.factorRatio(r.observationFactors().get(1)).values()).containsExactly(0.8, 1.0);
+        assertThat(r.factorRatio(r.observationFactors().get(0)).mean()).isEqualTo(1.0);
+        JsonNode j = r.toJson().at("/observation_window");
+        assertThat(j.at("/ran").asBoolean()).isTrue();
+        assertThat(j.at("/factors").size()).isEqualTo(2);
+        JsonNode two = j.at("/factors/1");
+        assertThat(two.at("/factor").asDouble()).isEqualTo(2.0);
+        assertThat(two.at("/observation_window_s").asDouble()).isEqualTo(8.4);
+        assertThat(two.at("/throughput/events_per_s").asDouble()).isEqualTo(1_000.0);
+        assertThat(two.at("/ratio_to_first_factor").asDouble()).isEqualTo(0.9);
+        assertThat(two.at("/ratio_to_first_factor_spread/per_round").size()).isEqualTo(2);
+        assertThat(two.at("/stored_keys").asDouble()).isEqualTo(800.0);
+        assertThat(two.at("/keys_in_window").asDouble()).isEqualTo(400.0);
+        // 60,000 B over 800 keys; over 1,000 input records
+        assertThat(two.at("/bytes_per_stored_key").asDouble()).isEqualTo(75.0);
+        assertThat(two.at("/store_bytes_per_input_record").asDouble()).isEqualTo(60.0);
+        assertThat(two.at("/rocksdb_peak_bytes").asLong()).isEqualTo(2_500);
+        assertThat(two.at("/per_round/0/keys_in_window").asLong()).isEqualTo(400);
+        assertThat(j.at("/factors/0/bytes_per_stored_key").asDouble()).isEqualTo(50.0);
+        assertThat(r.table()).contains("observation factor 1 (window 4.2 s): events/s", "observation factor 2 (window 8.4 s): events/s",
+                "0.900 (0.800-1.000)", "800 (400)", "75.0 / 60.0");
+    }
+
+    @Test
+    void withoutObservationFactorsThePhaseSaysItDidNotRun() {
+        BenchReport r = report(List.of());
+        assertThat(r.toJson().at("/observation_window/ran").asBoolean()).isFalse();
+        assertThat(r.toJson().at("/observation_window/factors").size()).isZero();
+        assertThat(r.table()).doesNotContain("observation factor");
+    }
+
+    @Test
+    void theWorkloadReportsItsStaleUpdatesLateRetriesSchemaUpgradeAndTimeline() {
+        BenchReport r = report(List.of());
+        JsonNode w = r.toJson().at("/workload");
+        assertThat(w.at("/webhook_share").asDouble()).isEqualTo(0.05);
+        assertThat(w.at("/expected_stale").asLong()).isEqualTo(1);
+        assertThat(w.at("/expected_late_retries").asLong()).isEqualTo(6);
+        assertThat(w.at("/schema_upgrade").asBoolean()).isTrue();
+        assertThat(w.at("/retries_across_schema_upgrade").asLong()).isEqualTo(40);
+        assertThat(w.at("/late_retry_timeline/pace_records_per_s").asDouble()).isEqualTo(20_000.0);
+        assertThat(w.at("/late_retry_timeline/late_retry_delay_s").asDouble()).isEqualTo(8.82);
+        assertThat(w.at("/late_retry_timeline/ttl_s").asDouble()).isEqualTo(4.2);
+        assertThat(r.table()).contains("5% webhooks, 1 stale updates, 6 late retries, schema upgrade halfway (40 retries across it)",
+                "TTL 4.2 s, observation window 12.6 s");
     }
 }

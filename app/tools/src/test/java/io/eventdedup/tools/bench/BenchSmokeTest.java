@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The bench's code path end to end on a few thousand events (the bench itself is a command, not a test): the broker in a JVM of
  * its own, pre-load, two rounds of ceiling, plumbing, textbook and event-dedup (with its releases-off and lookup-on variants),
- * store footprint, reconciliation, latency phases, a pre-filled store, table and JSON.
+ * store footprint, the observation-factor phase, reconciliation (stale updates and a schema upgrade included; the input is too
+ * short for late retries, see {@link LateRetryTimeline}), latency phases, a pre-filled store, table and JSON.
  */
 class BenchSmokeTest {
     /** Every figure the JSON promises. */
@@ -76,6 +77,7 @@ class BenchSmokeTest {
                 .withJfr(dir.resolve("dedup.jfr"))
                 .withCommitIntervalsMs(List.of(50L))
                 .withIdleFeatures(true)
+                .withObservationFactors(List.of(1.0, 2.0))
                 .withStateDir(dir.resolve("state"))
                 .withOut(out);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -104,14 +106,27 @@ class BenchSmokeTest {
         assertThat(json.at("/throughput/event_dedup/writes_per_input_record/dlq/records").asDouble()).isPositive();
         assertThat(json.at("/throughput/event_dedup/writes_per_input_record/output/bytes").asDouble()).isPositive();
         assertThat(json.at("/throughput/event_dedup/seconds_to_first_output_empty_store").asDouble()).isPositive();
-        // The pre-filled store holds the fill's keys and the main input's.
-        assertThat(json.at("/prefill/0/stored_keys_after").asLong())
-                .isEqualTo(1_000L + json.at("/workload/expected_unique").asLong());
+        // The pre-filled store holds the fill's keys and the main input's: one per logical event and per stale update (another key).
+        long keys = json.at("/workload/logical_events").asLong() + json.at("/workload/expected_stale").asLong();
+        assertThat(json.at("/prefill/0/stored_keys_after").asLong()).isEqualTo(1_000L + keys);
         assertThat(json.at("/throughput/event_dedup_prekeyed/events_per_s").asDouble()).isPositive();
         assertThat(json.at("/latency_prekeyed_at_half_its_throughput/records_measured").asLong()).isPositive();
         assertThat(json.at("/throughput/event_dedup/records").asLong()).isEqualTo(json.at("/workload/input_records").asLong());
-        // One stored key per unique event (the run is far shorter than a segment).
-        assertThat(json.at("/store/stored_keys").asLong()).isEqualTo(json.at("/workload/expected_unique").asLong());
+        // One stored key per logical event and stale update (the run is far shorter than a segment).
+        assertThat(json.at("/store/stored_keys").asLong()).isEqualTo(keys);
+        // The workload's hazards: stale updates held back and retries across the schema upgrade, both reconciled above.
+        assertThat(json.at("/workload/expected_stale").asLong()).isPositive();
+        assertThat(json.at("/workload/retries_across_schema_upgrade").asLong()).isPositive();
+        assertThat(json.at("/workload/late_retry_timeline/ttl_s").asDouble()).isEqualTo(10.0);
+        // The observation-factor phase: both factors in both rounds, each with its stores measured.
+        assertThat(json.at("/observation_window/ran").asBoolean()).isTrue();
+        assertThat(json.at("/observation_window/factors/1/factor").asDouble()).isEqualTo(2.0);
+        assertThat(json.at("/observation_window/factors/1/observation_window_s").asDouble()).isEqualTo(20.0);
+        assertThat(json.at("/observation_window/factors/0/throughput/per_round").size()).isEqualTo(2);
+        assertThat(json.at("/observation_window/factors/1/ratio_to_first_factor_spread/per_round").size()).isEqualTo(2);
+        assertThat(json.at("/observation_window/factors/0/stored_keys").asDouble()).isEqualTo((double) keys);
+        assertThat(json.at("/observation_window/factors/0/keys_in_window").asDouble()).isPositive();
+        assertThat(json.at("/observation_window/factors/1/bytes_per_stored_key").asDouble()).isPositive();
         assertThat(json.at("/store/bytes_on_disk").asLong()).isPositive();
         assertThat(json.at("/latency/records_measured").asLong()).isPositive();
         assertThat(json.at("/memory/rocksdb_budget_bytes").asLong()).isEqualTo(64L << 20);
@@ -121,6 +136,7 @@ class BenchSmokeTest {
         assertThat(json.at("/commit_interval_sweep/0/latency_at_half_its_throughput/records_measured").asLong()).isPositive();
         // The profiled pass (not counted) left its recording, with CPU samples of event-dedup's threads.
         assertThat(JfrTopFrames.read(dir.resolve("dedup.jfr"), "event-dedup-jfr").topFrames().samples()).isPositive();
-        assertThat(report.table()).contains("releases idle cost", "lookup idle cost", "event-dedup throughput", "plumbing throughput", "textbook dedup throughput", "event-dedup / textbook", "p99 (ms)", "bytes per stored key", "peak RocksDB memory");
+        assertThat(report.table()).contains("releases idle cost", "lookup idle cost", "event-dedup throughput", "plumbing throughput", "textbook dedup throughput", "event-dedup / textbook", "p99 (ms)", "bytes per stored key", "peak RocksDB memory",
+                "observation factor 2 (window 20.0 s)");
     }
 }
