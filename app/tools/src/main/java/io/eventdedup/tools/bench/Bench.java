@@ -141,9 +141,9 @@ public final class Bench {
         return profile(o).toBuilder().crossPartitionShare(0).nullRecordKeyShare(0).build();
     }
 
-    /** {@code p} as pre-loaded: with the workload's late retries on the timeline when it has any, else as it is. */
-    static LoadProfile asPreloaded(BenchOptions o, LoadProfile p, Optional<LateRetryTimeline> timeline) {
-        return timeline.map(t -> t.shape(p, o.mix().lateRetryShare())).orElse(p);
+    /** {@code p} as pre-loaded: with the workload's late retries held for a late tail ({@link LateTail}) when it has any, else as it is. */
+    static LoadProfile asPreloaded(BenchOptions o, LoadProfile p) {
+        return o.mix().lateRetries() ? LateTail.shape(p, o.mix().lateRetryShare()) : p;
     }
 
     /** event-dedup's source setting for pre-keyed input. */
@@ -206,7 +206,7 @@ public final class Bench {
         return ConfigLoader.load(c);
     }
 
-    /** The webhooks source's stale check with stale updates in the workload, the short TTLs with late retries ({@link LateRetryTimeline}). */
+    /** The webhooks source's stale check with stale updates in the workload, the short TTLs and long window with late retries ({@link LateTail}). */
     static Map<String, String> workloadEntries(BenchOptions o, boolean shippedTtls) {
         Map<String, String> c = new LinkedHashMap<>();
         if (o.mix().staleCheck()) {
@@ -214,7 +214,7 @@ public final class Bench {
             c.put("source.webhooks.stale.entity-field", "object_id");
             c.put("source.webhooks.stale.sequence-field", "object_version");
         }
-        if (o.mix().lateRetries() && !shippedTtls) c.putAll(LateRetryTimeline.TTL_ENTRIES);
+        if (o.mix().lateRetries() && !shippedTtls) c.putAll(LateTail.TTL_ENTRIES);
         return c;
     }
 
@@ -235,8 +235,7 @@ public final class Bench {
         try (Session s = Session.open(options, this::say)) {
             createTopics(s.admin, s.topics);
             if (options.warmupEvents() > 0) warmUp(s);
-            Optional<LateRetryTimeline> timeline = timeline(options.mix().lateRetryPace(), s.dedupConfig);
-            Input main = preload(s, s.topics, asPreloaded(options, profile(options), timeline), s.dedupConfig, timeline, String.format(Locale.ROOT,
+            Input main = preload(s, s.topics, asPreloaded(options, profile(options)), s.dedupConfig, options.reconcile(), String.format(Locale.ROOT,
                     "pre-loading %,d logical events into %s and %s (%d partitions)...", options.events(), s.topics.telemetryIn(),
                     s.topics.webhooksIn(), options.partitions()));
             BenchReport.Workload workload = describe(s, main);
@@ -349,13 +348,18 @@ public final class Bench {
     }
 
     /**
-     * A pre-loaded input: its topics, the profile that generated it, the configuration event-dedup reads it with, the ledger, how
-     * long writing it took (wall clock) and, with late retries, the timeline it was written on.
+     * A pre-loaded input: its topics, the profile that generated it, the configuration event-dedup reads it with, the ledger of the
+     * pre-load, how long writing it took (wall clock) and, when a reconciled run sends its late retries, its {@link LateTail}.
      */
-    private record Input(Topics topics, LoadProfile profile, AppConfig config, LoadLedger ledger, double preloadSeconds,
-                         Optional<LateRetryTimeline> timeline) {
+    private record Input(Topics topics, LoadProfile profile, AppConfig config, LoadLedger preloaded, double preloadSeconds,
+                         Optional<LateTail> tail) {
+        /** The ledger of every record in the input topics so far: the pre-load's, with the late tail once it has been sent. */
+        LoadLedger ledger() {
+            return tail.flatMap(LateTail::ledger).orElse(preloaded);
+        }
+
         long records() {
-            return ledger.in();
+            return ledger().in();
         }
     }
 
@@ -369,27 +373,31 @@ public final class Bench {
     private record Rounds(BenchReport.Phase ceiling, BenchReport.Phase plumbing, BenchReport.Phase textbook, BenchReport.Phase dedup,
                           Optional<BenchReport.IdleFeatures> idle, BenchReport.Outcomes outcomes) {}
 
-    /** The timeline late retries are written on at {@code pace} records/s for an input read with {@code config}; empty without late retries. */
-    private Optional<LateRetryTimeline> timeline(double pace, AppConfig config) {
-        return options.mix().lateRetries() ? Optional.of(new LateRetryTimeline(pace, config)) : Optional.empty();
-    }
-
-    /** Writes a whole workload into the input's topics, as fast as it can: on the timeline's virtual clock when there is one. */
-    private Input preload(Session s, Topics topics, LoadProfile profile, AppConfig config, Optional<LateRetryTimeline> timeline,
-                          String announcement) {
+    /**
+     * Writes a whole workload into the input's topics, as fast as it can; with late retries held for a tail
+     * ({@link LateTail#shape}), on its virtual clock, and with {@code tail} keeping them for a reconciled run to send.
+     */
+    private Input preload(Session s, Topics topics, LoadProfile profile, AppConfig config, boolean tail, String announcement) {
         say(announcement);
-        timeline.ifPresent(t -> say(t.describe(profile.events())));
-        LoadClock clock = timeline.map(t -> t.clockFor(profile, System.currentTimeMillis())).orElse(LoadClock.system());
+        boolean held = profile.lateRetryShare() > 0 && profile.lateRetryDelay().isZero();
+        if (held) say(LateTail.describe(config));
+        LoadClock clock = held ? LateTail.clockFor(profile, System.currentTimeMillis()) : LoadClock.system();
         long t0 = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = s.producer(null)) {
-            LoadLedger ledger = generate(s, profile, topics, producer, clock);
-            return new Input(topics, profile, config, ledger, (System.nanoTime() - t0) / 1e9, timeline);
+            LoadGenerator generator = generator(s, profile, topics, producer, clock);
+            LoadLedger ledger = generator.generate();
+            return new Input(topics, profile, config, ledger, (System.nanoTime() - t0) / 1e9,
+                    held && tail ? Optional.of(new LateTail(generator)) : Optional.empty());
         }
     }
 
     private static LoadLedger generate(Session s, LoadProfile profile, Topics topics, KafkaProducer<byte[], byte[]> producer, LoadClock clock) {
+        return generator(s, profile, topics, producer, clock).generate();
+    }
+
+    private static LoadGenerator generator(Session s, LoadProfile profile, Topics topics, KafkaProducer<byte[], byte[]> producer, LoadClock clock) {
         return LoadGenerator.builder(profile, s.registry, producer).clock(clock)
-                .telemetryTopic(topics.telemetryIn()).webhooksTopic(topics.webhooksIn()).build().generate();
+                .telemetryTopic(topics.telemetryIn()).webhooksTopic(topics.webhooksIn()).build();
     }
 
     /** The workload as the report gives it: the ledger's counts, the profile's shares and the records' average size on the topic. */
@@ -397,19 +405,17 @@ public final class Bench {
         LoadLedger ledger = main.ledger();
         LoadProfile profile = main.profile();
         double avgBytes = averageRecordBytes(s.bootstrap, s.clientSettings, main.topics().telemetryIn());
-        Optional<LateRetryTimeline> t = main.timeline();
+        long lateTail = main.tail().map(LateTail::size).orElse(0);
         BenchReport.Mix mix = new BenchReport.Mix(profile.webhookShare(), profile.staleShare(), profile.lateRetryShare(), profile.schemaUpgrade(),
-                ledger.expectedStale(), ledger.expectedLateRetries(), ledger.retriesAcrossSchemaUpgrade(),
-                t.map(LateRetryTimeline::recordsPerSecond).orElse(Double.NaN),
-                t.map(x -> x.lateRetryDelay().toMillis() / 1000.0).orElse(Double.NaN), profile.lateRetryShare() > 0 ? profile.lateRetryBefore() : 0,
+                ledger.expectedStale(), lateTail, ledger.retriesAcrossSchemaUpgrade(), profile.ratePerSecond(),
                 ttlSeconds(main.config()), windowSeconds(main.config()));
         BenchReport.Workload workload = new BenchReport.Workload(ledger.logicalEvents(), ledger.in(), ledger.expectedUnique(),
                 ledger.expectedDuplicates(), ledger.expectedMismatches(), ledger.expectedInvalid(), avgBytes, options.partitions(),
                 options.tenants(), profile.duplicateRatio(), profile.mismatchShare(), profile.malformedShare(), profile.noKeyShare(),
                 main.preloadSeconds(), mix);
         say(String.format(Locale.ROOT, "pre-loaded %,d records in %.1f s (%.0f B per telemetry record on average); %,d stale updates, "
-                        + "%,d late retries, %,d retries across the schema upgrade", ledger.in(), workload.preloadSeconds(), avgBytes,
-                ledger.expectedStale(), ledger.expectedLateRetries(), ledger.retriesAcrossSchemaUpgrade()));
+                        + "%,d retries across the schema upgrade; %,d late retries held for the late tail", ledger.in(), workload.preloadSeconds(), avgBytes,
+                ledger.expectedStale(), ledger.retriesAcrossSchemaUpgrade(), lateTail));
         return workload;
     }
 
@@ -440,10 +446,10 @@ public final class Bench {
         for (long keys : options.prefillKeys()) prefills.add(runPrefilled(s, main, keys));
         List<BenchReport.CommitIntervalPoint> commitIntervals = new ArrayList<>();
         for (long ms : options.commitIntervalsMs()) commitIntervals.add(runCommitInterval(s, main, ms, commitIntervals.size()));
-        Input prekeyedInput = preloadPrekeyed(s, rounds.dedup().rounds().get(0).eventsPerSecondAfterRunning());
+        Input prekeyedInput = preloadPrekeyed(s);
         say("event-dedup, pre-keyed: the same application and workload, input partitioned by the dedup key, no repartition...");
         BenchReport.Throughput prekeyed = runDedup(s, "event-dedup, pre-keyed", prekeyedInput.config(), prekeyedInput.topics(),
-                prekeyedInput.records(), Optional.empty()).throughput();
+                prekeyedInput.records(), Optional.empty(), prekeyedInput.tail()).throughput();
         BenchReport.Reconciliation reconciliation = options.reconcile()
                 ? reconcileBoth(s, main, prekeyedInput) : BenchReport.Reconciliation.skipped();
         BenchReport.Latencies latencies = options.rateDuration().isZero()
@@ -465,15 +471,15 @@ public final class Bench {
         List<BenchReport.Throughput> ceiling = new ArrayList<>(), plumbing = new ArrayList<>(), textbook = new ArrayList<>();
         Map<DedupVariant, List<BenchReport.Throughput>> dedup = new java.util.EnumMap<>(DedupVariant.class);
         BenchReport.Outcomes outcomes = null;
-        long records = main.records();
         for (int r = 1; r <= options.rounds(); r++) {
+            long records = main.records(); // round 1's own event-dedup run adds the late tail to the main input
             String id = r == 1 ? "" : "-r" + r;
             String label = options.rounds() == 1 ? "" : " (round " + r + " of " + options.rounds() + ")";
             ceiling.add(runCeiling(s, s.config("ceiling" + id, s.topics, "ceiling" + id, Map.of()), s.topics, records, label));
             plumbing.add(runPlumbing(s, s.config("plumbing" + id, s.topics, "plumbing" + id, Map.of()), s.dedupConfig, s.topics, records, label));
             textbook.add(runTextbook(s, s.config("textbook" + id, s.topics, "textbook" + id, Map.of()), s.dedupConfig, s.topics, records, label));
             for (DedupVariant v : DedupVariant.inRound(r, options.idleFeatures())) {
-                DedupRun run = runDedupVariant(s, v, r, label, records);
+                DedupRun run = runDedupVariant(s, v, r, label, main);
                 dedup.computeIfAbsent(v, k -> new ArrayList<>()).add(run.throughput());
                 if (r == 1 && v == DedupVariant.SHIPPED) outcomes = run.outcomes();
             }
@@ -492,14 +498,14 @@ public final class Bench {
      * outputs pre-created with the inputs); every other gets a fresh group, state and outputs named after it, and its variant's
      * settings.
      */
-    private DedupRun runDedupVariant(Session s, DedupVariant v, int round, String label, long records) throws Exception {
+    private DedupRun runDedupVariant(Session s, DedupVariant v, int round, String label, Input main) throws Exception {
         boolean own = v == DedupVariant.SHIPPED && round == 1;
         String name = "event-dedup" + v.suffix + (round == 1 ? "" : "-r" + round);
         Topics topics = v == DedupVariant.SHIPPED ? s.topics.forRound(round) : s.topics.writingTo(s.topics.prefix() + name + ".");
         if (!own) createTopics(s.admin, topics.dedupWrites());
         AppConfig config = own ? s.dedupConfig : s.config(name, topics, name, v.settings());
         say(v.phase + label + ": processing the same input with the real application (exactly_once_v2)...");
-        return runDedup(s, v.phase + label, config, topics, records, Optional.empty());
+        return runDedup(s, v.phase + label, config, topics, main.records(), Optional.empty(), own ? main.tail() : Optional.empty());
     }
 
     /**
@@ -528,7 +534,7 @@ public final class Bench {
         Topics onMain = s.topics.writingTo(own.prefix());
         say(String.format(Locale.ROOT, "%s: event-dedup with commit.interval.ms=%d on the main input...", name, ms));
         BenchReport.Throughput t = runDedup(s, name, s.config(name, onMain, name, extra), onMain, main.records(), Optional.empty()).throughput();
-        Input latencyInput = new Input(own, main.profile(), s.config(name, own, name, extra), main.ledger(), main.preloadSeconds(), main.timeline());
+        Input latencyInput = new Input(own, main.profile(), s.config(name, own, name, extra), main.ledger(), main.preloadSeconds(), Optional.empty());
         BenchReport.Latency l = runLatency(s, latencyInput, "commit.interval.ms=" + ms + ", half its throughput", t.eventsPerSecond() / 2, 10 + index);
         return new BenchReport.CommitIntervalPoint(ms, t, l);
     }
@@ -542,11 +548,11 @@ public final class Bench {
         String name = "prefill-" + keys;
         Topics fill = new Topics(s.topics.prefix() + name + ".");
         createTopics(s.admin, fill.dedupTopics());
-        // The configured TTLs, not the late-retry timeline's seconds: the pre-filled keys must outlive the measured run.
+        // The configured TTLs, not the late tail's short ones: the pre-filled keys must outlive the measured run.
         AppConfig fillConfig = s.config(name, fill, name, Map.of(), true);
         LoadProfile profile = profile(options).toBuilder().events(keys).duplicateRatio(0).mismatchShare(0).malformedShare(0).staleShare(0)
                 .seed(options.seed() + 1000 + keys).build();
-        Input input = preload(s, fill, profile, fillConfig, Optional.empty(), String.format(Locale.ROOT,
+        Input input = preload(s, fill, profile, fillConfig, false, String.format(Locale.ROOT,
                 "prefill: pre-loading %,d unique events into %s...", keys, fill.telemetryIn()));
         long t0 = System.nanoTime();
         runDedup(s, name + ": filling the store", fillConfig, fill, input.records(), Optional.empty());
@@ -612,11 +618,11 @@ public final class Bench {
     }
 
     /**
-     * The short TTLs of {@link LateRetryTimeline#TTL_ENTRIES} (whether or not the workload has late retries: a part of the input
+     * The short TTLs of {@link LateTail#TTL_ENTRIES} (whether or not the workload has late retries: a part of the input
      * must outlive the TTL for the window to hold anything the TTL would not) with both sources' factor set to {@code factor}.
      */
     static Map<String, String> factorSettings(double factor) {
-        Map<String, String> c = new LinkedHashMap<>(LateRetryTimeline.TTL_ENTRIES);
+        Map<String, String> c = new LinkedHashMap<>(LateTail.TTL_ENTRIES);
         String f = factorText(factor);
         c.put("source.telemetry.observation-factor", f);
         c.put("source.webhooks.observation-factor", f);
@@ -641,16 +647,15 @@ public final class Bench {
     }
 
     /**
-     * The same workload as its producers would send it partitioned by the dedup key, in topics of its own; with late retries paced
-     * for {@code dedupRate} (event-dedup's after RUNNING in round 1) times {@link LateRetryTimeline#PREKEYED_SPEEDUP}.
+     * The same workload as its producers would send it partitioned by the dedup key, in topics of its own; its late retries held
+     * for the pre-keyed run's late tail.
      */
-    private Input preloadPrekeyed(Session s, double dedupRate) throws InterruptedException {
+    private Input preloadPrekeyed(Session s) throws InterruptedException {
         Topics topics = new Topics(s.topics.prefix() + "prekeyed.");
         AppConfig config = s.config("prekeyed-event-dedup", topics, "event-dedup-prekeyed", PREKEYED);
-        Optional<LateRetryTimeline> timeline = timeline(dedupRate > 0 ? dedupRate * LateRetryTimeline.PREKEYED_SPEEDUP : options.mix().lateRetryPace(), config);
-        LoadProfile profile = asPreloaded(options, prekeyedProfile(options), timeline);
+        LoadProfile profile = asPreloaded(options, prekeyedProfile(options));
         createTopics(s.admin, topics.dedupTopics());
-        return preload(s, topics, profile, config, timeline, String.format(Locale.ROOT,
+        return preload(s, topics, profile, config, options.reconcile(), String.format(Locale.ROOT,
                 "pre-loading %,d logical events partitioned by their dedup key into %s...", profile.events(), topics.telemetryIn()));
     }
 
@@ -659,7 +664,8 @@ public final class Bench {
         BenchReport.Reconciliation b = reconcile(s, "event-dedup, pre-keyed", prekeyed);
         List<String> failures = new ArrayList<>(a.failures());
         failures.addAll(b.failures());
-        return new BenchReport.Reconciliation(true, a.ok() && b.ok(), failures);
+        return new BenchReport.Reconciliation(true, a.ok() && b.ok(), failures, a.lateRetriesExpected() + b.lateRetriesExpected(),
+                a.lateRetriesForwarded() + b.lateRetriesForwarded());
     }
 
     private BenchReport.Latencies runLatencies(Session s, Input main, Input prekeyedInput, BenchReport.Throughput ceiling,
@@ -680,9 +686,8 @@ public final class Bench {
         Topics topics = new Topics("bench-" + s.tag + "-warmup.");
         createTopics(s.admin, topics);
         AppConfig dedupConfig = s.config("warmup-event-dedup", topics, "warmup-event-dedup", Map.of());
-        Optional<LateRetryTimeline> timeline = timeline(options.mix().lateRetryPace(), dedupConfig);
-        LoadProfile profile = asPreloaded(options, profile(options).toBuilder().events(options.warmupEvents()).seed(options.seed() + 7).build(), timeline);
-        Input input = preload(s, topics, profile, dedupConfig, timeline, String.format(Locale.ROOT,
+        LoadProfile profile = asPreloaded(options, profile(options).toBuilder().events(options.warmupEvents()).seed(options.seed() + 7).build());
+        Input input = preload(s, topics, profile, dedupConfig, false, String.format(Locale.ROOT,
                 "warm-up (not measured): %,d logical events through both applications...", profile.events()));
         runCeiling(s, s.config("warmup-ceiling", topics, "warmup-ceiling", Map.of()), topics, input.records(), " (warm-up)");
         runPlumbing(s, s.config("warmup-plumbing", topics, "warmup-plumbing", Map.of()), dedupConfig, topics, input.records(), " (warm-up)");
@@ -764,11 +769,17 @@ public final class Bench {
 
     private record DedupRun(BenchReport.Throughput throughput, BenchReport.Outcomes outcomes) {}
 
+    private DedupRun runDedup(Session s, String phase, AppConfig config, Topics topics, long records, Optional<Path> jfr) throws Exception {
+        return runDedup(s, phase, config, topics, records, jfr, Optional.empty());
+    }
+
     /**
-     * Runs the real application over a pre-loaded input until the group has committed all of it, then closes it cleanly; with
+     * Runs the real application over a pre-loaded input until the group has committed all of it, then, with {@code tail}, sends
+     * the input's late tail and waits until it is committed too ({@link #sendLateTail}; not measured), then closes it cleanly; with
      * {@code jfr}, under a Flight Recorder recording (JDK's "profile" settings) dumped there.
      */
-    private DedupRun runDedup(Session s, String phase, AppConfig config, Topics topics, long records, Optional<Path> jfr) throws Exception {
+    private DedupRun runDedup(Session s, String phase, AppConfig config, Topics topics, long records, Optional<Path> jfr,
+                              Optional<LateTail> tail) throws Exception {
         PhaseMeter meter = new PhaseMeter(s, topics);
         jdk.jfr.Recording recording = jfr.isPresent() ? startRecording() : null;
         long t0 = System.nanoTime();
@@ -779,12 +790,40 @@ public final class Bench {
             boolean done = watcher.await(POLL, PHASE_TIMEOUT, app::failed, progress(phase, records, t0));
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (!done) throw new IllegalStateException(phase + " did not finish the input (state " + app.state() + ")");
+            long committedAt = System.currentTimeMillis();
             if (recording != null) dumpRecording(recording, jfr.get());
-            BenchReport.Throughput t = meter.measured(phase, records, seconds, toRunning, config, firstOutput.seconds(), "; closing cleanly...");
+            BenchReport.Throughput t = meter.measured(phase, records, seconds, toRunning, config, firstOutput.seconds(),
+                    tail.isPresent() ? "" : "; closing cleanly...");
+            if (tail.isPresent()) sendLateTail(s, phase, tail.get(), app, config, watcher, committedAt, t0);
             return new DedupRun(t, outcomes(app.meters()));
         } finally {
             if (recording != null) recording.close();
         }
+    }
+
+    /**
+     * The late tail of a run that has committed its whole input (at {@code committedAt}): waits until more than the TTL has passed
+     * since, so that by the gate's clock every first delivery is past it, sends the held late retries to the same input topics and
+     * waits until the still running application has committed them.
+     */
+    private void sendLateTail(Session s, String phase, LateTail tail, DedupApplication app, AppConfig config, CommitWatcher watcher,
+                              long committedAt, long t0) throws InterruptedException {
+        long at = LateTail.sendableAt(committedAt, config);
+        say(String.format(Locale.ROOT, "%s: late tail: waiting %.1f s (the TTL of %.1f s and %.1f s more since the last commit), then sending "
+                        + "%,d late retries...", phase, Math.max(0, at - System.currentTimeMillis()) / 1000.0, LateTail.ttl(config).toMillis() / 1000.0,
+                LateTail.MARGIN.toMillis() / 1000.0, tail.size()));
+        while (System.currentTimeMillis() < at) Thread.sleep(Math.min(200, Math.max(1, at - System.currentTimeMillis())));
+        long sent = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = s.producer(null)) {
+            tail.send(producer);
+        }
+        if (!watcher.await(POLL, Duration.ofMinutes(10), app::failed, null)) {
+            throw new IllegalStateException(phase + " did not commit its late tail (state " + app.state() + ")");
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
+        say(String.format(Locale.ROOT, "%s: late tail of %,d records committed in %.1f s; %.0f s from the run's start, %s the observation window "
+                        + "(%.0f s); closing cleanly...", phase, tail.size(), (System.nanoTime() - sent) / 1e9, elapsed.toMillis() / 1000.0,
+                LateTail.windowCovers(config, elapsed) ? "inside" : "NOT inside", LateTail.window(config).toMillis() / 1000.0));
     }
 
     private static jdk.jfr.Recording startRecording() throws IOException, java.text.ParseException {
@@ -900,8 +939,11 @@ public final class Bench {
         List<String> failures = new ArrayList<>();
         report.failures().forEach(c -> failures.add(phase + ": " + c));
         if (!report.complete()) failures.add(phase + ": incomplete: not every record was read in time");
-        say("reconciliation of " + phase + ": " + (report.ok() ? "ok" : "FAILED " + failures));
-        return new BenchReport.Reconciliation(true, report.ok(), failures);
+        LoadLedger ledger = input.ledger();
+        say(String.format(Locale.ROOT, "reconciliation of %s: %s; %,d of %,d late retries forwarded again, marked; %,d of %,d stale updates held back; "
+                        + "%,d retries across the schema upgrade", phase, report.ok() ? "ok" : "FAILED " + failures, report.lateRetriesForwarded(),
+                ledger.expectedLateRetries(), report.stale(), ledger.expectedStale(), ledger.retriesAcrossSchemaUpgrade()));
+        return new BenchReport.Reconciliation(true, report.ok(), failures, ledger.expectedLateRetries(), report.lateRetriesForwarded());
     }
 
     private static List<String> repartitionTopics(AppConfig config) {

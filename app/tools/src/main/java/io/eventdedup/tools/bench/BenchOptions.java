@@ -190,15 +190,15 @@ public record BenchOptions(long events, int partitions, Duration rateDuration, O
      * @param staleShare     share of webhooks followed by an older update of their object; the bench's webhooks source then checks
      *                       staleness by {@code object_id} and {@code object_version}, as the demo's does (0: neither)
      * @param lateRetryShare share of logical events retried once more past the TTL, inside the observation window; the bench's
-     *                       sources then get short TTLs and the input a paced timeline ({@link LateRetryTimeline}) (0: neither)
+     *                       sources then get short TTLs and a long observation window, and the reconciled runs a late tail
+     *                       ({@link LateTail}) (0: neither)
      * @param schemaUpgrade  telemetry producers move to a newer compatible schema halfway through the input
      */
-    public record Mix(double webhookShare, double staleShare, double lateRetryShare, boolean schemaUpgrade, double lateRetryPace) {
+    public record Mix(double webhookShare, double staleShare, double lateRetryShare, boolean schemaUpgrade) {
         public static final double DEFAULT_WEBHOOK_SHARE = 0.05;
         public static final double DEFAULT_STALE_SHARE = 0.02;
         public static final double DEFAULT_LATE_RETRY_SHARE = 0.01;
-        public static final Mix DEFAULTS = new Mix(DEFAULT_WEBHOOK_SHARE, DEFAULT_STALE_SHARE, DEFAULT_LATE_RETRY_SHARE, true,
-                LateRetryTimeline.NOMINAL_RATE);
+        public static final Mix DEFAULTS = new Mix(DEFAULT_WEBHOOK_SHARE, DEFAULT_STALE_SHARE, DEFAULT_LATE_RETRY_SHARE, true);
 
         List<String> problems() {
             List<String> p = new ArrayList<>();
@@ -206,7 +206,6 @@ public record BenchOptions(long events, int partitions, Duration rateDuration, O
             if (!(staleShare >= 0 && staleShare <= 1)) p.add("--stale-share must be in [0, 1], got " + staleShare);
             if (staleShare > 0 && webhookShare == 0) p.add("--stale-share needs webhooks: --webhook-share is 0");
             if (!(lateRetryShare >= 0 && lateRetryShare <= 1)) p.add("--late-retry-share must be in [0, 1], got " + lateRetryShare);
-            if (!(lateRetryPace >= 100 && lateRetryPace <= 10_000_000)) p.add("--late-retry-pace must be in [100, 10000000] records/s, got " + lateRetryPace);
             return p;
         }
 
@@ -218,10 +217,9 @@ public record BenchOptions(long events, int partitions, Duration rateDuration, O
             return lateRetryShare > 0;
         }
 
-        public Mix withWebhookShare(double v) { return new Mix(v, staleShare, lateRetryShare, schemaUpgrade, lateRetryPace); }
-        public Mix withStaleShare(double v) { return new Mix(webhookShare, v, lateRetryShare, schemaUpgrade, lateRetryPace); }
-        public Mix withLateRetryShare(double v) { return new Mix(webhookShare, staleShare, v, schemaUpgrade, lateRetryPace); }
-        public Mix withSchemaUpgrade(boolean v) { return new Mix(webhookShare, staleShare, lateRetryShare, v, lateRetryPace); }
-        public Mix withLateRetryPace(double v) { return new Mix(webhookShare, staleShare, lateRetryShare, schemaUpgrade, v); }
+        public Mix withWebhookShare(double v) { return new Mix(v, staleShare, lateRetryShare, schemaUpgrade); }
+        public Mix withStaleShare(double v) { return new Mix(webhookShare, v, lateRetryShare, schemaUpgrade); }
+        public Mix withLateRetryShare(double v) { return new Mix(webhookShare, staleShare, v, schemaUpgrade); }
+        public Mix withSchemaUpgrade(boolean v) { return new Mix(webhookShare, staleShare, lateRetryShare, v); }
     }
 }

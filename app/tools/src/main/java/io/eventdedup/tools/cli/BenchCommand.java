@@ -93,14 +93,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--late-retry-share", paramLabel = "S", description = "Share of logical events retried once more past the TTL, "
             + "inside the observation window, which event-dedup must forward again, marked dedup.late-retry. The sources then get "
-            + "TTLs of seconds and the input is written on a paced virtual clock (docs/performance.md, \"Late retries in a "
-            + "pre-loaded input\"); 0 = neither, the shipped TTLs (default: ${DEFAULT-VALUE}).")
+            + "TTLs of seconds and a long observation window, and each reconciled run gets them as a late tail, sent live once it "
+            + "has processed the input and more than the TTL has passed (docs/performance.md, \"Late retries: a late tail\"); "
+            + "0 = neither, the shipped TTLs (default: ${DEFAULT-VALUE}).")
     double lateRetryShare = BenchOptions.Mix.DEFAULT_LATE_RETRY_SHARE;
-
-    @Option(names = "--late-retry-pace", paramLabel = "N", description = "Records per second event-dedup is expected to process the "
-            + "main input at: the pace of its timeline. Its late retries are late by the gate's clock if it processes 0.5 to 2 times "
-            + "that; the report says whether round 1 did (default: ${DEFAULT-VALUE}).")
-    double lateRetryPace = BenchOptions.Mix.DEFAULTS.lateRetryPace();
 
     @Option(names = "--schema-upgrade", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Telemetry producers move to a newer compatible schema halfway through the input; retries across it must "
@@ -152,7 +148,7 @@ final class BenchCommand implements Callable<Integer> {
                     base, Optional.ofNullable(rocksDbBudget), tenants, seed, reconcile, Optional.ofNullable(stateDir), Duration.ofSeconds(warmupSeconds),
                     warmupEvents != null ? warmupEvents : BenchOptions.defaultWarmupEvents(events), rounds, inProcessBroker,
                     prefillKeys, Optional.ofNullable(jfr), commitIntervals, idleFeatures,
-                    new BenchOptions.Mix(webhookShare, staleShare, lateRetryShare, schemaUpgrade, lateRetryPace), observationFactors);
+                    new BenchOptions.Mix(webhookShare, staleShare, lateRetryShare, schemaUpgrade), observationFactors);
             AppConfig probe = Bench.previewConfig(options);
             AvroLimits.apply(probe);
         } catch (IllegalArgumentException | ConfigException e) {

@@ -134,11 +134,11 @@ final class EventPlanner {
     }
 
     /**
-     * With the profile's share, one more retry of the same payload after the TTL, for events before the profile's
-     * {@link LoadProfile#lateRetryBefore()}: drawn last and for every event, so other draws stay as they were.
+     * With the profile's share, one more retry of the same payload after the TTL (0: held for the late tail): drawn last and for
+     * every event, so other draws stay as they were.
      */
     private void planLateRetry(SplittableRandom r, EventPlan p) {
-        if (profile.lateRetryShare() > 0 && r.nextDouble() < profile.lateRetryShare() && p.seq < profile.lateRetryBefore()) {
+        if (profile.lateRetryShare() > 0 && r.nextDouble() < profile.lateRetryShare()) {
             p.lateRetryOffset = profile.lateRetryDelay().toMillis();
         }
     }

@@ -62,6 +62,11 @@ import java.util.function.LongConsumer;
  * {@link LoadClock} the whole record sequence is; with the wall clock, the interleaving of retries (and so what a replay repeats)
  * depends on timing, while the ledger stays exact either way.
  *
+ * <p>Late retries with {@link LoadProfile#lateRetryDelay()} 0 form a <em>late tail</em>: {@link #generate()} holds them back and
+ * {@link #sendLateTail}, called later (once the gate has processed the first deliveries and more than the TTL has passed by its
+ * clock), sends them all at once, each its first delivery's payload again as one more attempt. The gate judges a delivery's age by
+ * its own clock, so only a retry sent after it processed the first delivery is late by it, however the input was paced.
+ *
  * <p>One run per instance; {@link #generate()} runs on the caller's thread. {@link #stop()}, {@link #eventsSent()} and
  * {@link #recordsSent()} may be called from any thread.
  */
@@ -71,7 +76,7 @@ public final class LoadGenerator {
 
     private final LoadProfile profile;
     private final SchemaRegistry registry;
-    private final Producer<byte[], byte[]> producer;
+    private Producer<byte[], byte[]> producer;
     private final EnumMap<EventSource, String> topics = new EnumMap<>(EventSource.class);
     private final LoadClock clock;
     private final LongConsumer progress;
@@ -81,6 +86,7 @@ public final class LoadGenerator {
     private volatile boolean stopRequested;
     private volatile long eventsSent;
     private volatile long recordsSent;
+    private Run run;
 
     private LoadGenerator(Builder b) {
         this.profile = b.profile;
@@ -157,7 +163,29 @@ public final class LoadGenerator {
      */
     public LoadLedger generate() {
         if (!started.compareAndSet(false, true)) throw new IllegalStateException("a LoadGenerator runs once");
-        return new Run().execute();
+        run = new Run();
+        return run.execute();
+    }
+
+    /** Late retries {@link #generate()} held back for the late tail (none unless the profile's lateRetryDelay is 0). */
+    public int lateTailSize() {
+        return run == null ? 0 : run.lateTail.size();
+    }
+
+    /**
+     * Sends the late tail now: the held late retries of the events that got one, in the order of their first deliveries, each its
+     * first delivery's payload again (one attempt more than its last retry); flushes the producer and returns the ledger of the whole
+     * run, the late retries included. Call once, after {@link #generate()}, on the same thread.
+     *
+     * @param producer sends the tail from now on (the one {@link #generate()} used may be closed by then); the caller keeps ownership
+     *
+     * @throws LoadGenerationException when the producer reported failed sends
+     * @throws IllegalStateException   before {@link #generate()}, or called twice
+     */
+    public LoadLedger sendLateTail(Producer<byte[], byte[]> producer) {
+        if (run == null) throw new IllegalStateException("sendLateTail() comes after generate()");
+        this.producer = Objects.requireNonNull(producer, "producer");
+        return run.sendLateTail();
     }
 
     // =========================================================================================================================
@@ -192,6 +220,8 @@ public final class LoadGenerator {
 
     /** The redeliveries planned and not yet due, earliest first. */
     private static final class Redeliveries {
+        /** Late retries with delay 0, held for {@link #sendLateTail}, in planning order. */
+        final List<EventPlan> lateTail = new java.util.ArrayList<>();
         private final PriorityQueue<Pending> queue =
                 new PriorityQueue<>((a, b) -> a.due() != b.due() ? Long.compare(a.due(), b.due()) : Long.compare(a.order(), b.order()));
         private long order;
@@ -201,7 +231,8 @@ public final class LoadGenerator {
             for (int i = 0; i < p.retryOffsets.length; i++) queue.add(new Pending(sentAt + p.retryOffsets[i], order++, p, i));
             if (p.mismatchOffset >= 0) queue.add(new Pending(sentAt + p.mismatchOffset, order++, p, Pending.MISMATCH));
             if (p.staleOffset >= 0) queue.add(new Pending(sentAt + p.staleOffset, order++, p, Pending.STALE));
-            if (p.lateRetryOffset >= 0) queue.add(new Pending(sentAt + p.lateRetryOffset, order++, p, Pending.LATE));
+            if (p.lateRetryOffset == 0) lateTail.add(p);
+            else if (p.lateRetryOffset > 0) queue.add(new Pending(sentAt + p.lateRetryOffset, order++, p, Pending.LATE));
         }
 
         Pending next() {
@@ -347,6 +378,9 @@ public final class LoadGenerator {
         private final Sender sender;
         private final ArrayDeque<Outgoing> immediate = new ArrayDeque<>();
         private final Redeliveries redeliveries = new Redeliveries();
+        private final List<EventPlan> lateTail = redeliveries.lateTail;
+        private boolean tailSent;
+        private boolean early;
         private final long start;
         private final LoadLedger.Recorder recorder;
         private long nextSeq;
@@ -428,10 +462,20 @@ public final class LoadGenerator {
         }
 
         private LoadLedger finish(boolean interrupted) {
-            boolean early = nextSeq < profile.events() || !redeliveries.isEmpty() || !immediate.isEmpty();
+            early = nextSeq < profile.events() || !redeliveries.isEmpty() || !immediate.isEmpty();
             producer.flush();
             if (progress != null) progress.accept(events);
             if (interrupted) Thread.currentThread().interrupt();
+            LoadLedger ledger = recorder.finish(Instant.ofEpochMilli(clock.millis()), early);
+            sender.throwIfAnyFailed(ledger);
+            return ledger;
+        }
+
+        LoadLedger sendLateTail() {
+            if (tailSent) throw new IllegalStateException("the late tail was sent already");
+            tailSent = true;
+            for (EventPlan p : lateTail) sendLateRetry(p, clock.millis());
+            producer.flush();
             LoadLedger ledger = recorder.finish(Instant.ofEpochMilli(clock.millis()), early);
             sender.throwIfAnyFailed(ledger);
             return ledger;
@@ -499,15 +543,22 @@ public final class LoadGenerator {
             } else if (d.retry() == Pending.STALE) {
                 sendStaleUpdate(p, now);
             } else if (d.retry() == Pending.LATE) {
-                sender.send(p.source, p.partition, now, p.recordKey, valueOf(payloads, p, 0, p.retryOffsets.length + 2, now), p.headers(),
-                        new Tag(Tag.ORIGINAL, p.source, p.seq, null));
-                recorder.lateRetry(p.source, p.seq, p.recordKey == null);
+                sendLateRetry(p, now);
+                return;
             } else {
                 int partition = p.retryPartitions[d.retry()];
                 sender.send(p.source, partition, now, p.recordKey, valueOf(payloads, p, 0, d.retry() + 2, now), p.headers(), new Tag(Tag.ORIGINAL, p.source, p.seq, null));
                 recorder.original(p.source, p.seq, Delivery.RETRY, partition != p.partition, p.recordKey == null);
             }
             if (p.firstUnderOlderSchema && payloads.telemetryUpgraded() && d.retry() != Pending.MISMATCH) recorder.retryAcrossSchemaUpgrade();
+        }
+
+        /** The late retry of {@code p}: its payload again, one attempt more than its last retry, on its first delivery's partition. */
+        private void sendLateRetry(EventPlan p, long now) {
+            sender.send(p.source, p.partition, now, p.recordKey, valueOf(payloads, p, 0, p.retryOffsets.length + 2, now), p.headers(),
+                    new Tag(Tag.ORIGINAL, p.source, p.seq, null));
+            recorder.lateRetry(p.source, p.seq, p.recordKey == null);
+            if (p.firstUnderOlderSchema && payloads.telemetryUpgraded()) recorder.retryAcrossSchemaUpgrade();
         }
 
         /** The older update of the event's object: its first delivery's partition, sent after it, another key. */

@@ -23,7 +23,8 @@ import java.util.TreeMap;
  * {@link MalformedKind}. The generator sends in a way that makes these hold however the app interleaves input
  * partitions: every delivery of a key falls within a few seconds (far inside the TTL), and a payload-mismatch delivery goes to the
  * same partition as, and after, the first delivery of the key it reuses. A late retry (the same payload, sent
- * {@link LoadProfile#lateRetryDelay()} after the first delivery: past the TTL, inside the observation window) is expected UNIQUE
+ * {@link LoadProfile#lateRetryDelay()} after the first delivery or in a late tail: past the TTL, inside the observation window) is
+ * expected UNIQUE
  * again: forwarded a second time, marked {@code dedup.late-retry}, and counted apart ({@link #expectedLateRetries()}).
  */
 public final class LoadLedger {
@@ -128,6 +129,12 @@ public final class LoadLedger {
 
     public long expectedLateRetries(EventSource s) {
         return perSource.get(s)[Recorder.R_LATE];
+    }
+
+    /** When the late retries were sent: "in a late tail" (delay 0), else "after" their delay. */
+    public String lateRetryTiming() {
+        return profile.lateRetryDelay().isZero() ? "sent in a late tail" : "sent " + io.eventdedup.ttl.Durations.format(profile.lateRetryDelay())
+                + " after their first delivery";
     }
 
     /** True when logical event {@code seq} had a late retry. */
@@ -350,8 +357,8 @@ public final class LoadLedger {
                 replays(), replayedRecords(), mismatchDeliveries(), staleUpdates(), malformedRecords()));
         b.append(String.format("  fingerprint-keyed telemetry events %,d, webhooks with Idempotency-Key %,d, events with X-Tenant-Id %,d, "
                 + "records without a Kafka key %,d%n", fingerprintKeyedEvents(), idempotencyHeaderEvents(), tenantHeaderEvents(), nullKeyRecords()));
-        if (expectedLateRetries() > 0) b.append(String.format("  late retries %,d (after %s, expected forwarded again, marked)%n",
-                expectedLateRetries(), io.eventdedup.ttl.Durations.format(profile.lateRetryDelay())));
+        if (expectedLateRetries() > 0) b.append(String.format("  late retries %,d (%s, expected forwarded again, marked)%n",
+                expectedLateRetries(), lateRetryTiming()));
         if (schemaUpgraded) b.append(String.format("  telemetry schema upgraded halfway: %,d retries of earlier events under the newer schema%n",
                 retriesAcrossSchemaUpgrade()));
         b.append(String.format("  expected: unique %,d, duplicate %,d, mismatch %,d, stale %,d, invalid %,d %s",

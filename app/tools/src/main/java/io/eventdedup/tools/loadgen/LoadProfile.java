@@ -51,10 +51,10 @@ import java.util.Objects;
  * @param lateRetryShare          share of logical events that get one more retry of the same payload {@code lateRetryDelay} after
  *                                their first delivery: past the TTL, a <em>late retry</em> the app forwards again, marked (default 0)
  * @param lateRetryDelay          when a late retry is sent after the first delivery; must be past every other retry, and should lie
- *                                between the sources' TTL and their observation window (default 0: none)
- * @param lateRetryBefore         only logical events with a lower sequence number get a late retry (default: every event). A
- *                                pre-loaded input sets it so that every late retry is due before the last new event: a late retry
- *                                due after it would follow the input's end at once, not {@code lateRetryDelay} later
+ *                                between the sources' TTL and their observation window. 0 (the default) holds the late retries back
+ *                                for a <em>late tail</em>: {@link LoadGenerator#generate()} does not send them,
+ *                                {@link LoadGenerator#sendLateTail} sends them all at once when the caller says (once the gate has
+ *                                processed their first deliveries and more than the TTL has passed)
  * @param schemaUpgrade           telemetry producers move to a newer compatible schema (a field added with a default) halfway
  *                                through the events: from then on new events and retries of earlier ones are written under it, and
  *                                a retry across the upgrade must still be a DUPLICATE (default false)
@@ -65,7 +65,7 @@ public record LoadProfile(long events, double ratePerSecond, double duplicateRat
                           double idempotencyHeaderShare, double tenantHeaderShare, int maxRetries, Duration retryInitialBackoff,
                           double retryMultiplier, double retryJitter, long seed, int telemetryPayloadBytes,
                           int webhookBodyBytes, double staleShare,
-                          double lateRetryShare, Duration lateRetryDelay, long lateRetryBefore, boolean schemaUpgrade) {
+                          double lateRetryShare, Duration lateRetryDelay, boolean schemaUpgrade) {
 
     /** The longest retry horizon a profile may ask for: well inside the shipped telemetry TTL of 157.2 s. */
     public static final Duration MAX_RETRY_HORIZON = Duration.ofSeconds(60);
@@ -106,11 +106,11 @@ public record LoadProfile(long events, double ratePerSecond, double duplicateRat
                     + " ms is longer than " + MAX_RETRY_HORIZON.toSeconds() + " s; lower maxRetries, retryInitialBackoff or retryMultiplier");
         }
         share(problems, "lateRetryShare", lateRetryShare);
-        if (lateRetryBefore < 0) problems.add("lateRetryBefore must be >= 0, got " + lateRetryBefore);
-        if (problems.isEmpty() && lateRetryShare > 0 && lateRetryDelay.toMillis() <= Math.max(500, retryHorizonMillis(maxRetries,
+        if (lateRetryDelay.isNegative()) problems.add("lateRetryDelay must be >= 0 (0: a late tail), got " + lateRetryDelay);
+        if (problems.isEmpty() && lateRetryShare > 0 && !lateRetryDelay.isZero() && lateRetryDelay.toMillis() <= Math.max(500, retryHorizonMillis(maxRetries,
                 retryInitialBackoff.toMillis(), retryMultiplier, retryJitter)) + 20) {
             problems.add("lateRetryDelay " + lateRetryDelay.toMillis() + " ms must come after every retry and key reuse (the retry horizon "
-                    + retryHorizonMillis(maxRetries, retryInitialBackoff.toMillis(), retryMultiplier, retryJitter) + " ms); set it past the TTL");
+                    + retryHorizonMillis(maxRetries, retryInitialBackoff.toMillis(), retryMultiplier, retryJitter) + " ms); set it past the TTL, or 0 for a late tail");
         }
         if (!problems.isEmpty()) throw new IllegalArgumentException("invalid load profile: " + String.join("; ", problems));
     }
@@ -186,7 +186,6 @@ public record LoadProfile(long events, double ratePerSecond, double duplicateRat
         private double staleShare = 0;
         private double lateRetryShare = 0;
         private Duration lateRetryDelay = Duration.ZERO;
-        private long lateRetryBefore = Long.MAX_VALUE;
         private boolean schemaUpgrade = false;
 
         private Builder() {}
@@ -217,7 +216,6 @@ public record LoadProfile(long events, double ratePerSecond, double duplicateRat
             staleShare = p.staleShare;
             lateRetryShare = p.lateRetryShare;
             lateRetryDelay = p.lateRetryDelay;
-            lateRetryBefore = p.lateRetryBefore;
             schemaUpgrade = p.schemaUpgrade;
         }
 
@@ -246,7 +244,6 @@ public record LoadProfile(long events, double ratePerSecond, double duplicateRat
         public Builder staleShare(double v) { staleShare = v; return this; }
         public Builder lateRetryShare(double v) { lateRetryShare = v; return this; }
         public Builder lateRetryDelay(Duration v) { lateRetryDelay = v; return this; }
-        public Builder lateRetryBefore(long v) { lateRetryBefore = v; return this; }
         public Builder schemaUpgrade(boolean v) { schemaUpgrade = v; return this; }
 
         /** @throws IllegalArgumentException listing every invalid value */
@@ -254,7 +251,7 @@ public record LoadProfile(long events, double ratePerSecond, double duplicateRat
             return new LoadProfile(events, ratePerSecond, duplicateRatio, tenants, tenantSkew, webhookShare, mismatchShare, noKeyShare,
                     nullRecordKeyShare, malformedShare, replayShare, replayBatchSize, crossPartitionShare, idempotencyHeaderShare,
                     tenantHeaderShare, maxRetries, retryInitialBackoff, retryMultiplier, retryJitter, seed, telemetryPayloadBytes,
-                    webhookBodyBytes, staleShare, lateRetryShare, lateRetryDelay, lateRetryBefore, schemaUpgrade);
+                    webhookBodyBytes, staleShare, lateRetryShare, lateRetryDelay, schemaUpgrade);
         }
     }
 }

@@ -148,8 +148,8 @@ public final class ReconciliationReport {
                         releases.released())));
         if (ledger.expectedLateRetries() > 0) {
             c.add(new Check("late retries forwarded again, marked", lateRetriesForwarded == ledger.expectedLateRetries(),
-                    String.format("%,d of %,d late retries (sent %s after their first delivery) on the outputs with dedup.late-retry",
-                            lateRetriesForwarded, ledger.expectedLateRetries(), io.eventdedup.ttl.Durations.format(ledger.profile().lateRetryDelay()))));
+                    String.format("%,d of %,d late retries (%s) on the outputs with dedup.late-retry",
+                            lateRetriesForwarded, ledger.expectedLateRetries(), ledger.lateRetryTiming())));
         }
         if (ledger.schemaUpgraded()) {
             long expected = ledger.expectedMismatches(EventSource.TELEMETRY);

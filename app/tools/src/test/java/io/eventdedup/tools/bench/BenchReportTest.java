@@ -25,7 +25,7 @@ class BenchReportTest {
         return report(prefills, Optional.empty());
     }
 
-    static final BenchReport.Mix MIX = new BenchReport.Mix(0.05, 0.02, 0.01, true, 1, 6, 40, 20_000, 8.82, 500, 4.2, 12.6);
+    static final BenchReport.Mix MIX = new BenchReport.Mix(0.05, 0.02, 0.01, true, 1, 6, 40, 30_000, 10, 600);
 
     static BenchReport report(List<BenchReport.Prefill> prefills, Optional<BenchReport.IdleFeatures> idle) {
         return report(prefills, idle, List.of());
@@ -215,7 +215,7 @@ class BenchReportTest {
     }
 
     @Test
-    void theWorkloadReportsItsStaleUpdatesLateRetriesSchemaUpgradeAndTimeline() {
+    void theWorkloadReportsItsStaleUpdatesLateRetriesSchemaUpgradeAndLateTail() {
         BenchReport r = report(List.of());
         JsonNode w = r.toJson().at("/workload");
         assertThat(w.at("/webhook_share").asDouble()).isEqualTo(0.05);
@@ -223,10 +223,10 @@ class BenchReportTest {
         assertThat(w.at("/expected_late_retries").asLong()).isEqualTo(6);
         assertThat(w.at("/schema_upgrade").asBoolean()).isTrue();
         assertThat(w.at("/retries_across_schema_upgrade").asLong()).isEqualTo(40);
-        assertThat(w.at("/late_retry_timeline/pace_records_per_s").asDouble()).isEqualTo(20_000.0);
-        assertThat(w.at("/late_retry_timeline/late_retry_delay_s").asDouble()).isEqualTo(8.82);
-        assertThat(w.at("/late_retry_timeline/ttl_s").asDouble()).isEqualTo(4.2);
+        assertThat(w.at("/late_tail/input_pace_records_per_s").asDouble()).isEqualTo(30_000.0);
+        assertThat(w.at("/late_tail/ttl_s").asDouble()).isEqualTo(10.0);
+        assertThat(w.at("/late_tail/observation_window_s").asDouble()).isEqualTo(600.0);
         assertThat(r.table()).contains("5% webhooks, 1 stale updates, 6 late retries, schema upgrade halfway (40 retries across it)",
-                "TTL 4.2 s, observation window 12.6 s");
+                "TTL 10.0 s, observation window 600 s; late retries sent live as a late tail");
     }
 }

@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The bench's code path end to end on a few thousand events (the bench itself is a command, not a test): the broker in a JVM of
  * its own, pre-load, two rounds of ceiling, plumbing, textbook and event-dedup (with its releases-off and lookup-on variants),
- * store footprint, the observation-factor phase, reconciliation (stale updates and a schema upgrade included; the input is too
- * short for late retries, see {@link LateRetryTimeline}), latency phases, a pre-filled store, table and JSON.
+ * store footprint, the observation-factor phase, reconciliation (stale updates, a schema upgrade and the late tails of both
+ * reconciled runs included, see {@link LateTail}), latency phases, a pre-filled store, table and JSON.
  */
 class BenchSmokeTest {
     /** Every figure the JSON promises. */
@@ -95,7 +95,9 @@ class BenchSmokeTest {
         assertThat(json.at("/ratios/event_dedup_over_textbook_spread/per_round").size()).isEqualTo(2);
         // --idle-features: both variants ran in both rounds on the whole input, so both idle costs have a ratio per round.
         assertThat(json.at("/throughput/event_dedup_releases_off/per_round").size()).isEqualTo(2);
-        assertThat(json.at("/throughput/event_dedup_lookup_on/records").asLong()).isEqualTo(json.at("/workload/input_records").asLong());
+        // Round 1's own run sent the main input's late tail: every later run reads it too.
+        assertThat(json.at("/throughput/event_dedup_lookup_on/records").asLong())
+                .isEqualTo(json.at("/workload/input_records").asLong() + json.at("/workload/expected_late_retries").asLong());
         assertThat(json.at("/ratios/releases_idle_cost").asDouble()).isPositive();
         assertThat(json.at("/ratios/lookup_idle_cost_spread/per_round").size()).isEqualTo(2);
         // The broker has a process of its own: its CPU is measured apart.
@@ -117,7 +119,12 @@ class BenchSmokeTest {
         // The workload's hazards: stale updates held back and retries across the schema upgrade, both reconciled above.
         assertThat(json.at("/workload/expected_stale").asLong()).isPositive();
         assertThat(json.at("/workload/retries_across_schema_upgrade").asLong()).isPositive();
-        assertThat(json.at("/workload/late_retry_timeline/ttl_s").asDouble()).isEqualTo(10.0);
+        assertThat(json.at("/workload/late_tail/ttl_s").asDouble()).isEqualTo(10.0);
+        assertThat(json.at("/workload/late_tail/observation_window_s").asDouble()).isEqualTo(600.0);
+        // The late tails: a few late retries in each reconciled run, every one forwarded again and marked.
+        assertThat(json.at("/workload/expected_late_retries").asLong()).isPositive();
+        assertThat(json.at("/reconciliation/late_retries_sent").asLong()).isGreaterThan(json.at("/workload/expected_late_retries").asLong());
+        assertThat(json.at("/reconciliation/late_retries_forwarded_marked").asLong()).isEqualTo(json.at("/reconciliation/late_retries_sent").asLong());
         // The observation-factor phase: both factors in both rounds, each with its stores measured.
         assertThat(json.at("/observation_window/ran").asBoolean()).isTrue();
         assertThat(json.at("/observation_window/factors/1/factor").asDouble()).isEqualTo(2.0);

@@ -449,4 +449,30 @@ class LoadGeneratorTest {
         assertThat(registry.idOf("telemetry.events-value", TelemetrySchemaUpgrade.newerSchema())).isPositive();
         assertThat(ledger.render()).contains("late retries").contains("telemetry schema upgraded halfway");
     }
+
+    @Test
+    void aLateTailIsHeldBackByGenerateAndSentAfterEveryOtherRecordByTheCaller() {
+        assertThatThrownBy(() -> LoadProfile.builder().lateRetryDelay(Duration.ofSeconds(-1)).build()).hasMessageContaining("lateRetryDelay must be >= 0");
+        MockProducer<byte[], byte[]> producer = mockProducer();
+        FakeClock clock = new FakeClock(T0);
+        LoadGenerator g = LoadGenerator.builder(LoadProfile.builder().events(2_000).lateRetryShare(0.05).schemaUpgrade(true).build(),
+                registry, producer).clock(clock).build();
+        assertThatThrownBy(() -> g.sendLateTail(producer)).hasMessageContaining("after generate()");
+        LoadLedger preloaded = g.generate();
+        assertThat(preloaded.expectedLateRetries()).as("held back").isZero();
+        assertThat(g.lateTailSize()).isBetween(50, 150);
+        int before = producer.history().size();
+
+        MockProducer<byte[], byte[]> later = mockProducer();
+        LoadLedger whole = g.sendLateTail(later);
+        assertThat(producer.history()).hasSize(before);
+        assertThat(later.history()).hasSize(g.lateTailSize());
+        assertThat(whole.expectedLateRetries()).isEqualTo(g.lateTailSize());
+        assertThat(whole.in()).isEqualTo(preloaded.in() + g.lateTailSize());
+        assertThat(whole.expectedUnique()).isEqualTo(2_000 + g.lateTailSize());
+        assertThat(whole.retriesAcrossSchemaUpgrade()).as("late retries of events sent before the upgrade count as retries across it")
+                .isGreaterThan(preloaded.retriesAcrossSchemaUpgrade());
+        assertThat(whole.render()).contains("sent in a late tail");
+        assertThatThrownBy(() -> g.sendLateTail(later)).hasMessageContaining("sent already");
+    }
 }
