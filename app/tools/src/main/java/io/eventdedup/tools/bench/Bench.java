@@ -380,7 +380,7 @@ public final class Bench {
     private Input preload(Session s, Topics topics, LoadProfile profile, AppConfig config, boolean tail, String announcement) {
         say(announcement);
         boolean held = profile.lateRetryShare() > 0 && profile.lateRetryDelay().isZero();
-        if (held) say(LateTail.describe(config));
+        if (held && tail) say(LateTail.describe(config));
         LoadClock clock = held ? LateTail.clockFor(profile, System.currentTimeMillis()) : LoadClock.system();
         long t0 = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = s.producer(null)) {
