@@ -60,11 +60,12 @@ import java.util.stream.Stream;
  *   <li><b>plumbing</b>: the same input through event-dedup's reads and writes with none of its logic ({@link PlumbingTopology}):
  *       the most event-dedup's shape of work allows;</li>
  *   <li><b>event-dedup</b>: the real {@link DedupApplication} (fingerprints, repartitioning, audit, DLQ, metrics, HTTP) over the
- *       same input; then its stores' size on disk after a clean close;</li>
+ *       same input; with {@code --reconcile} and late retries, then its late tail ({@link LateTail}, not measured); then its
+ *       stores' size on disk after a clean close;</li>
  *   <li>with {@code --idle-features}, in every round beside it: <b>event-dedup, releases off</b> and <b>event-dedup, lookup on
  *       (never queried)</b> ({@link DedupVariant}), for what releases and the lookup cost when unused;</li>
  *   <li><b>event-dedup, pre-keyed</b>: the same application on the same workload sent partitioned by the dedup key (its own
- *       pre-loaded input), with {@code producers-key-by-dedup-key}: no repartition hop;</li>
+ *       pre-loaded input), with {@code producers-key-by-dedup-key}: no repartition hop; its late tail likewise;</li>
  *   <li><b>latency</b>: event-dedup restarted on its state, fed at half the ceiling's throughput, then at half its own, then
  *       pre-keyed at half its own; a read_committed consumer
  *       measures producer CreateTime → receipt on the output topic.</li>
