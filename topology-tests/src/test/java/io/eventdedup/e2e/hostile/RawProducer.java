@@ -1,5 +1,9 @@
 package io.eventdedup.e2e.hostile;
 
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.errors.RetriableException;
+import java.time.Duration;
+import static org.awaitility.Awaitility.await;
 import org.apache.kafka.clients.ApiVersions;
 import org.apache.kafka.clients.ClientRequest;
 import org.apache.kafka.clients.ClientResponse;
@@ -78,6 +82,24 @@ final class RawProducer implements AutoCloseable {
      * @throws IllegalStateException with the broker's error when the broker refuses the batch
      */
     long send(String topic, int partition, long timestamp, byte[] key, byte[] value, Header... headers) {
+        // Right after a topic is created its leader may not serve it yet (NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION):
+        // retriable errors are tried again, with the leader described afresh, as Kafka's own producer does.
+        AtomicReference<ProduceResponseData.PartitionProduceResponse> last = new AtomicReference<>();
+        await("produce request to " + topic + "-" + partition).atMost(Duration.ofMillis(TIMEOUT_MS)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    last.set(produceOnce(topic, partition, timestamp, key, value, headers));
+                    return !(Errors.forCode(last.get().errorCode()).exception() instanceof RetriableException);
+                });
+        ProduceResponseData.PartitionProduceResponse r = last.get();
+        if (r.errorCode() != Errors.NONE.code()) {
+            throw new IllegalStateException("broker refused the record at " + topic + "-" + partition + " with timestamp " + timestamp
+                    + ": " + Errors.forCode(r.errorCode()) + (r.errorMessage() == null ? "" : " (" + r.errorMessage() + ")"));
+        }
+        return r.baseOffset();
+    }
+
+    private ProduceResponseData.PartitionProduceResponse produceOnce(String topic, int partition, long timestamp, byte[] key, byte[] value,
+                                                                     Header[] headers) {
         try {
             TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT_MS, TimeUnit.MILLISECONDS).get(topic);
             TopicPartitionInfo p = d.partitions().get(partition);
@@ -94,13 +116,7 @@ final class RawProducer implements AutoCloseable {
                     (int) TIMEOUT_MS, null);
             ClientResponse response = NetworkClientUtils.sendAndReceive(client, request, time);
             if (response.versionMismatch() != null) throw new IllegalStateException("produce request refused", response.versionMismatch());
-            ProduceResponseData.PartitionProduceResponse r = ((ProduceResponse) response.responseBody()).data().responses().iterator().next()
-                    .partitionResponses().get(0);
-            if (r.errorCode() != Errors.NONE.code()) {
-                throw new IllegalStateException("broker refused the record at " + topic + "-" + partition + " with timestamp " + timestamp
-                        + ": " + Errors.forCode(r.errorCode()) + (r.errorMessage() == null ? "" : " (" + r.errorMessage() + ")"));
-            }
-            return r.baseOffset();
+            return ((ProduceResponse) response.responseBody()).data().responses().iterator().next().partitionResponses().get(0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -81,34 +81,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--kafka-metrics-all", hidden = true, description = "metrics.kafka.all=true: export all Kafka metrics (for comparing scrapes).")
     boolean kafkaMetricsAll;
 
-    /** Kafka's storage formatter prints its bootstrap records ("Bootstrap metadata: ...") to System.out: not for a user. */
-    private static <T> T withoutFormatterDump(java.util.function.Supplier<T> start) {
-        java.io.PrintStream out = System.out;
-        System.setOut(new java.io.PrintStream(new java.io.OutputStream() {
-            private final StringBuilder line = new StringBuilder();
-
-            @Override
-            public void write(int b) {
-                if (b != '\n') { line.append((char) b); return; }
-                String l = line.toString();
-                line.setLength(0);
-                if (!l.startsWith("Bootstrap metadata:") && !l.startsWith("Formatting metadata directory")) out.println(l);
-            }
-        }, true));
-        try {
-            return start.get();
-        } finally {
-            System.setOut(out);
-        }
-    }
-
     @Override
     public Integer call() throws Exception {
         ToolLogs.quiet(Level.ERROR, Level.WARN);
         Path stateDir = Files.createTempDirectory("event-dedup-demo");
         String scope = "demo-" + ProcessHandle.current().pid();
         System.out.println("event-dedup demo: starting a Kafka broker in this process...");
-        try (EmbeddedKafkaCluster kafka = withoutFormatterDump(EmbeddedKafkaCluster::start)) {
+        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start()) {
             kafka.createTopics(partitions, LoadGenerator.DEFAULT_TELEMETRY_TOPIC, LoadGenerator.DEFAULT_WEBHOOKS_TOPIC);
             Map<String, String> conf = new HashMap<>();
             conf.put("bootstrap.servers", kafka.bootstrapServers());

@@ -63,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * through SLF4J and is chatty at INFO: set the {@code kafka}, {@code org.apache.kafka} and
  * {@code state.change.logger} loggers to WARN where that matters. Kafka's storage formatter, run by
  * the test kit, prints two lines ("Bootstrap metadata: ...", "Formatting metadata directory ...")
- * straight to {@code System.out} during {@link #start()}; the kit offers no way to redirect them.
+ * straight to {@code System.out} during {@link #start()}; {@link FormatterDumpFilter} leaves them out.
  */
 public final class EmbeddedKafkaCluster implements AutoCloseable {
 
@@ -154,6 +154,10 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
      */
     public static EmbeddedKafkaCluster start(Map<String, String> brokerOverrides) {
         refuseOwnedSettings(brokerOverrides);
+        return FormatterDumpFilter.around(() -> startFormatted(brokerOverrides));
+    }
+
+    private static EmbeddedKafkaCluster startFormatted(Map<String, String> brokerOverrides) {
         long started = System.nanoTime();
         Path dataDirectory = null;
         List<ServerSocketChannel> sockets = new ArrayList<>();
