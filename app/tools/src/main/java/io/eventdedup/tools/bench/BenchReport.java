@@ -406,8 +406,23 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
     }
 
     public ObjectNode toJson() {
-        ObjectMapper m = new ObjectMapper();
-        ObjectNode root = m.createObjectNode();
+        ObjectNode root = new ObjectMapper().createObjectNode();
+        machineJson(root);
+        workloadJson(root);
+        throughputJson(root);
+        latencyJson(root);
+        storeJson(root);
+        prefillJson(root);
+        commitIntervalJson(root);
+        observationWindowJson(root);
+        memoryJson(root);
+        reconciliationJson(root);
+        targetsJson(root);
+        return root;
+    }
+
+    /** The machine and its load: where the figures come from. */
+    private void machineJson(ObjectNode root) {
         ObjectNode mach = root.putObject("machine");
         mach.put("processors", machine().processors());
         mach.put("cpu_model", machine().cpuModel());
@@ -420,7 +435,10 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
         load(mach.putArray("load_average_at_start"), loadAtStart());
         load(mach.putArray("load_average_at_end"), loadAtEnd());
         mach.put("broker", broker());
+    }
 
+    /** The pre-loaded input and its mix. */
+    private void workloadJson(ObjectNode root) {
         ObjectNode w = root.putObject("workload");
         w.put("source", "telemetry and webhooks (Avro, shipped source configs; webhooks with a stale check when stale_share > 0, "
                 + "both with TTLs of seconds when late_retry_share > 0)");
@@ -454,7 +472,10 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
         tl.put("ttl_s", round(mix.ttlSeconds(), 3));
         tl.put("observation_window_s", round(mix.windowSeconds(), 3));
         tl.put("input_pace_records_per_s", round(mix.paceRecordsPerSecond()));
+    }
 
+    /** Every contender's throughput, the ratios between them and event-dedup's outcomes. */
+    private void throughputJson(ObjectNode root) {
         ObjectNode tp = root.putObject("throughput");
         tp.put("measured", "from start() until the consumer group committed the end of every input partition "
                 + "(and, for event-dedup, of every repartition-topic partition)");
@@ -503,18 +524,27 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
         o.put("duplicate", outcomes().duplicate());
         o.put("payload_mismatch", outcomes().mismatch());
         o.put("invalid", outcomes().invalid());
+    }
 
+    /** End-to-end latency at the three offered rates. */
+    private void latencyJson(ObjectNode root) {
         latency(root.putObject("latency"), latency());
         latency(root.putObject("latency_at_half_event_dedup_throughput"), latencyAtHalfDedup());
         latency(root.putObject("latency_prekeyed_at_half_its_throughput"), latencyPrekeyed());
+    }
 
+    /** Round 1's store on disk. */
+    private void storeJson(ObjectNode root) {
         ObjectNode s = root.putObject("store");
         s.put("bytes_on_disk", store.bytes());
         s.put("stored_keys", store.entries());
         s.put("bytes_per_key", round(store.bytesPerEntry()));
         s.put("segments", store.segments());
         s.put("sst_files", store.sstFiles());
+    }
 
+    /** Throughput and store at each pre-filled size. */
+    private void prefillJson(ObjectNode root) {
         ArrayNode pf = root.putArray("prefill");
         for (Prefill p : prefills) {
             ObjectNode n = pf.addObject();
@@ -528,7 +558,10 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
             n.put("rocksdb_budget_bytes", p.rocksDbBudgetBytes());
             n.put("rocksdb_within_budget", p.rocksDbWithinBudget());
         }
+    }
 
+    /** The commit-interval sweep. */
+    private void commitIntervalJson(ObjectNode root) {
         ArrayNode ci = root.putArray("commit_interval_sweep");
         for (CommitIntervalPoint p : commitIntervals) {
             ObjectNode n = ci.addObject();
@@ -536,7 +569,10 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
             throughput(n.putObject("throughput"), p.throughput());
             latency(n.putObject("latency_at_half_its_throughput"), p.latency());
         }
+    }
 
+    /** What each observation factor cost. */
+    private void observationWindowJson(ObjectNode root) {
         ObjectNode ow = root.putObject("observation_window");
         ow.put("ran", !observationFactors.isEmpty());
         ow.put("what", "event-dedup on the main input with observation-factor set to each factor for both sources (TTLs of seconds, "
@@ -566,7 +602,10 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
                 x.put("rocksdb_peak_bytes", r.rocksDbPeakBytes());
             }
         }
+    }
 
+    /** Heap and RocksDB memory. */
+    private void memoryJson(ObjectNode root) {
         ObjectNode mem = root.putObject("memory");
         mem.put("scope", "heap: the whole bench JVM (broker and load generator included when in-process); RocksDB: the shared cache of BoundedRocksDbMemory");
         mem.put("heap_max_bytes", memory.heapMaxBytes());
@@ -577,7 +616,10 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
         mem.put("rocksdb_budget_bytes", memory.rocksDbBudgetBytes());
         mem.put("rocksdb_within_budget", memory.rocksDbWithinBudget());
         mem.put("samples", memory.samples());
+    }
 
+    /** Whether every input record was accounted for. */
+    private void reconciliationJson(ObjectNode root) {
         ObjectNode r = root.putObject("reconciliation");
         r.put("ran", reconciliation.ran());
         r.put("ok", reconciliation.ok());
@@ -585,7 +627,10 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
         reconciliation.failures().forEach(f::add);
         r.put("late_retries_sent", reconciliation.lateRetriesExpected());
         r.put("late_retries_forwarded_marked", reconciliation.lateRetriesForwarded());
+    }
 
+    /** Each target of issue 15 with its measured value. */
+    private void targetsJson(ObjectNode root) {
         ObjectNode t = root.putObject("targets");
         target(t.putObject("event_dedup_over_textbook"), round(dedupOverTextbook().mean(), 4), ">=", TARGET_OVER_TEXTBOOK, overTextbookMet());
         target(t.putObject("event_dedup_over_plumbing"), round(dedupOverPlumbingByRound().mean(), 4), ">=", TARGET_OVER_PLUMBING, overPlumbingMet());
@@ -601,9 +646,7 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
         rocks.put("value", memory.rocksDbPeakBytes());
         rocks.put("target", "<= " + memory.rocksDbBudgetBytes());
         rocks.put("met", memory.rocksDbWithinBudget());
-        return root;
     }
-
     public void writeJson(Path file) {
         try {
             Path parent = file.toAbsolutePath().getParent();
