@@ -61,8 +61,8 @@ public final class DedupTopology {
 
     private final DedupConfig config;
     private final SchemaRegistry registry;
-    /** The names the repartition envelopes write as codes: every source's input topics and key rules. */
-    private final EnvelopeNames envelopeNames;
+    /** The repartition envelopes' serde, writing every source's input topics and key rules as codes (EnvelopeNames). */
+    private final EnvelopeSerde envelopes;
     private final DedupObserver observer;
     private final LongSupplier wallClock;
 
@@ -74,7 +74,7 @@ public final class DedupTopology {
     public DedupTopology(DedupConfig config, SchemaRegistry registry, DedupObserver observer, LongSupplier wallClock) {
         this.config = config;
         this.registry = registry;
-        this.envelopeNames = EnvelopeNames.of(config.sources());
+        this.envelopes = new EnvelopeSerde(EnvelopeNames.of(config.sources()));
         this.observer = observer;
         this.wallClock = wallClock;
     }
@@ -146,7 +146,7 @@ public final class DedupTopology {
 
         Map<String, KStream<Bytes, Envelope>> bySource = new LinkedHashMap<>();
         for (SourceConfig source : config.sources()) {
-            Repartitioned<Bytes, Envelope> r = Repartitioned.with(Serdes.Bytes(), new EnvelopeSerde(envelopeNames)).withName(source.releasesRepartitionName());
+            Repartitioned<Bytes, Envelope> r = Repartitioned.with(Serdes.Bytes(), envelopes).withName(source.releasesRepartitionName());
             if (source.producersKeyByDedupKey()) r = r.withStreamPartitioner(SAME_PARTITION_AS_COMMAND);
             bySource.put(source.name(), branches.get(CONTROL + "to-" + source.name()).repartition(r));
         }
@@ -165,11 +165,11 @@ public final class DedupTopology {
         String n = source.name();
         builder.addStateStore(storeFor(source));
         if (!source.producersKeyByDedupKey()) {
-            valid = valid.repartition(Repartitioned.with(Serdes.Bytes(), new EnvelopeSerde(envelopeNames)).withName(source.repartitionName()));
+            valid = valid.repartition(Repartitioned.with(Serdes.Bytes(), envelopes).withName(source.repartitionName()));
         }
         KStream<byte[], Routed> decided = valid.process(() -> new DedupProcessor(source, config, observer, () -> Form1Fingerprints.of(source, registry)), Named.as(n + "-dedup"), source.storeName());
         if (source.stale().isPresent()) {
-            StaleCheckStage.addTo(builder, decided, source, config, observer);
+            StaleCheckStage.addTo(builder, decided, source, config, observer, envelopes);
         } else {
             decided.to((key, routed, ctx) -> routed.topic(), Produced.with(Serdes.ByteArray(), Routed.VALUE_ONLY).withName(n + "-route"));
         }

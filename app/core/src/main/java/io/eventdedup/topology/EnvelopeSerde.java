@@ -227,11 +227,7 @@ public final class EnvelopeSerde implements Serde<Envelope> {
 
     private static byte[] getBytes(ByteBuffer b) {
         int n = b.getInt();
-        if (n < 0) return null;
-        if (n > b.remaining()) throw new IllegalArgumentException("length " + n + " with " + b.remaining() + " bytes left");
-        byte[] out = new byte[n];
-        b.get(out);
-        return out;
+        return n < 0 ? null : take(b, n);
     }
 
     private static String getString(ByteBuffer b) {

@@ -33,7 +33,8 @@ final class StaleCheckStage {
 
     private StaleCheckStage() {}
 
-    static void addTo(StreamsBuilder builder, KStream<byte[], Routed> decided, SourceConfig source, DedupConfig config, DedupObserver observer) {
+    static void addTo(StreamsBuilder builder, KStream<byte[], Routed> decided, SourceConfig source, DedupConfig config, DedupObserver observer,
+                      EnvelopeSerde envelopes) {
         String n = source.name();
         builder.addStateStore(storeFor(source));
         Map<String, KStream<byte[], Routed>> branches = decided
@@ -45,7 +46,7 @@ final class StaleCheckStage {
         branches.get(n + "-decided-unique")
                 .map((k, r) -> KeyValue.pair(Bytes.wrap(r.awaitingStaleCheck().key().sequence().entityKey()), r.awaitingStaleCheck()),
                         Named.as(n + "-by-entity-key"))
-                .repartition(Repartitioned.with(Serdes.Bytes(), new EnvelopeSerde(EnvelopeNames.of(config.sources()))).withName(source.entityRepartitionName()))
+                .repartition(Repartitioned.with(Serdes.Bytes(), envelopes).withName(source.entityRepartitionName()))
                 .process(() -> new StaleCheckProcessor(source, config, observer), Named.as(n + "-stale-check"), source.staleStoreName())
                 .to((key, routed, ctx) -> routed.topic(), Produced.with(Serdes.ByteArray(), Routed.VALUE_ONLY).withName(n + "-stale-route"));
     }
