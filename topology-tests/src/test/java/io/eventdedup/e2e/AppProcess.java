@@ -149,6 +149,15 @@ final class AppProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The lines of the process's log so far that contain {@code text}. */
+    List<String> logLines(String text) {
+        try {
+            return Files.readAllLines(log).stream().filter(l -> l.contains(text)).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     String tail() {
         try {
             List<String> lines = Files.readAllLines(log);
