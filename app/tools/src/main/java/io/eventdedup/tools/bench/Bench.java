@@ -67,8 +67,8 @@ import java.util.stream.Stream;
  *   <li><b>event-dedup, pre-keyed</b>: the same application on the same workload sent partitioned by the dedup key (its own
  *       pre-loaded input), with {@code producers-key-by-dedup-key}: no repartition hop; its late tail likewise;</li>
  *   <li><b>latency</b>: event-dedup restarted on its state, fed at half the ceiling's throughput, then at half its own, then
- *       pre-keyed at half its own; a read_committed consumer
- *       measures producer CreateTime → receipt on the output topic.</li>
+ *       pre-keyed at half its own, then the plumbing at event-dedup's half (the latency floor of two exactly-once hops); a
+ *       read_committed consumer measures producer CreateTime → receipt on the output topic.</li>
  * </ol>
  * Heap and RocksDB memory are sampled from the first event-dedup run to the end.
  */
@@ -676,7 +676,9 @@ public final class Bench {
         // it does when it is not overloaded.
         BenchReport.Latency atHalfDedup = runLatency(s, main, "half event-dedup's throughput", dedup.eventsPerSecond() / 2, 2);
         BenchReport.Latency prekeyedAtHalf = runLatency(s, prekeyedInput, "pre-keyed input, half its throughput", prekeyed.eventsPerSecond() / 2, 3);
-        return new BenchReport.Latencies(atHalfCeiling, atHalfDedup, prekeyedAtHalf);
+        // The same offered rate through the plumbing: what two exactly-once hops cost in latency without any of event-dedup's work.
+        BenchReport.Latency plumbingAtHalfDedup = runPlumbingLatency(s, main, "the plumbing at half event-dedup's throughput", dedup.eventsPerSecond() / 2, 4);
+        return new BenchReport.Latencies(atHalfCeiling, atHalfDedup, prekeyedAtHalf, plumbingAtHalfDedup);
     }
 
     /**
@@ -891,37 +893,92 @@ public final class Bench {
     private BenchReport.Latency runLatency(Session s, Input input, String basis, double offeredRate, int seedOffset) throws Exception {
         AppConfig config = input.config();
         Topics topics = input.topics();
-        LoadProfile base = input.profile();
+        say(String.format(Locale.ROOT, "latency: restarting event-dedup on its state; offering %,.0f records/s (%s) for %.0f s...",
+                offeredRate, basis, options.rateDuration().toMillis() / 1000.0));
+        try (DedupApplication app = DedupApplication.start(config)) {
+            awaitRunning(app, System.nanoTime());
+            LatencySubject subject = new LatencySubject(config.applicationId(), repartitionTopics(config), List.of(topics.telemetryOut(), topics.webhooksOut()),
+                    app::failed, app::state, LoadLedger::expectedUnique);
+            return measureLatency(s, input, basis, offeredRate, seedOffset, commitIntervalOf(StreamsProperties.build(config)), subject);
+        }
+    }
+
+    /**
+     * The plumbing's end-to-end latency at the same offered rate as event-dedup's: the same two exactly-once hops (repartition,
+     * changelogged store write, output) with the same Streams properties and none of event-dedup's logic, so it is the floor no
+     * cut of event-dedup's own work can go below. A fresh group, its positions committed at the inputs' end before it starts.
+     */
+    private BenchReport.Latency runPlumbingLatency(Session s, Input input, String basis, double offeredRate, int seedOffset) throws Exception {
+        String name = "latency-plumbing";
+        AppConfig config = s.config(name, input.topics(), name, Map.of());
+        Properties props = StreamsProperties.build(config);
+        Topics topics = input.topics();
+        CommitWatcher.commitEnds(s.admin, config.applicationId(), topics.inputs());
+        say(String.format(Locale.ROOT, "latency: the plumbing, from the inputs' end; offering %,.0f records/s (%s) for %.0f s...",
+                offeredRate, basis, options.rateDuration().toMillis() / 1000.0));
+        KafkaStreams streams = new KafkaStreams(PlumbingTopology.build(routes(s.dedupConfig, topics, topics.plumbingTelemetry(),
+                topics.plumbingWebhooks()), props), props);
+        boolean[] failed = {false};
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) failed[0] = true;
+        });
+        try {
+            streams.start();
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (streams.state() != KafkaStreams.State.RUNNING) {
+                if (failed[0] || System.nanoTime() > deadline) throw new IllegalStateException("the plumbing did not reach RUNNING: " + streams.state());
+                Thread.sleep(10);
+            }
+            List<String> repartitions = List.of(repartitionTopic(config, PlumbingTopology.repartitionName(0)),
+                    repartitionTopic(config, PlumbingTopology.repartitionName(1)));
+            LatencySubject subject = new LatencySubject(config.applicationId(), repartitions, List.of(topics.plumbingTelemetry(), topics.plumbingWebhooks()),
+                    () -> failed[0], streams::state, LoadLedger::in);
+            return measureLatency(s, input, basis, offeredRate, seedOffset, commitIntervalOf(props), subject);
+        } finally {
+            streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(60)).leaveGroup(true));
+        }
+    }
+
+    /**
+     * A running application whose latency is measured: its group, the repartition topics it must commit too, the outputs the
+     * probe reads, whether it failed, its state (for errors), and how many records of a ledger reach its outputs.
+     */
+    private record LatencySubject(String applicationId, List<String> repartitions, List<String> outputs, java.util.function.BooleanSupplier failed,
+                                  java.util.function.Supplier<KafkaStreams.State> state, java.util.function.ToLongFunction<LoadLedger> expectedOutput) {}
+
+    private static long commitIntervalOf(Properties props) {
+        return Long.parseLong(props.getProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+    }
+
+    /** Sends the input's profile live at {@code offeredRate} to the running subject and reads its outputs as a downstream consumer. */
+    private BenchReport.Latency measureLatency(Session s, Input input, String basis, double offeredRate, int seedOffset, long commitInterval,
+                                               LatencySubject subject) throws Exception {
+        Topics topics = input.topics();
         LoadLedger preload = input.ledger();
         double recordsPerEvent = (double) preload.in() / Math.max(1, preload.logicalEvents());
         double seconds = options.rateDuration().toMillis() / 1000.0;
         long events = Math.max(1, Math.round(offeredRate * seconds / recordsPerEvent));
         // Live, so no late retries: they would wait seconds past the TTL in real time, and the phase measures latency only.
-        LoadProfile profile = base.toBuilder().seed(options.seed() + seedOffset).events(events).ratePerSecond(offeredRate).lateRetryShare(0).build();
-        long commitInterval = Long.parseLong(StreamsProperties.build(config).getProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
-        say(String.format(Locale.ROOT, "latency: restarting event-dedup on its state; offering %,.0f records/s (%s) for %.0f s...",
-                offeredRate, basis, seconds));
-        try (DedupApplication app = DedupApplication.start(config)) {
-            awaitRunning(app, System.nanoTime());
-            try (LatencyProbe probe = new LatencyProbe(s.bootstrap, s.clientSettings, List.of(topics.telemetryOut(), topics.webhooksOut()));
-                 KafkaProducer<byte[], byte[]> producer = s.producer(LATENCY_PRODUCER_LINGER_MS)) {
-                probe.start(System.currentTimeMillis() + options.warmup().toMillis());
-                LoadLedger ledger = generate(s, profile, topics, producer, LoadClock.system());
-                double elapsed = ledger.elapsed().toMillis() / 1000.0;
-                double achieved = elapsed <= 0 ? 0 : ledger.in() / elapsed;
-                CommitWatcher watcher = CommitWatcher.of(s.admin, config.applicationId(), topics.inputs(), repartitionTopics(config));
-                if (!watcher.await(POLL, Duration.ofMinutes(10), app::failed, null)) {
-                    throw new IllegalStateException("event-dedup did not catch up with the latency phase's input (state " + app.state() + ")");
-                }
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (probe.received() < ledger.expectedUnique() && System.nanoTime() < deadline) Thread.sleep(50);
-                BenchReport.Percentiles steady = BenchReport.Percentiles.of(probe.steady());
-                BenchReport.Percentiles warm = BenchReport.Percentiles.of(probe.warmup());
-                say(String.format(Locale.ROOT, "latency: %,d records sent at %,.0f/s; %,d unique events received: p50 %.0f ms, p99 %.0f ms, p99.9 %.0f ms, max %.0f ms",
-                        ledger.in(), achieved, probe.received(), steady.p50(), steady.p99(), steady.p999(), steady.max()));
-                return new BenchReport.Latency(true, basis, offeredRate, achieved, elapsed, ledger.in(), commitInterval, LATENCY_PRODUCER_LINGER_MS,
-                        options.warmup().toMillis() / 1000.0, steady, warm, MachineInfo.loadAverage()[0]);
+        LoadProfile profile = input.profile().toBuilder().seed(options.seed() + seedOffset).events(events).ratePerSecond(offeredRate).lateRetryShare(0).build();
+        try (LatencyProbe probe = new LatencyProbe(s.bootstrap, s.clientSettings, subject.outputs());
+             KafkaProducer<byte[], byte[]> producer = s.producer(LATENCY_PRODUCER_LINGER_MS)) {
+            probe.start(System.currentTimeMillis() + options.warmup().toMillis());
+            LoadLedger ledger = generate(s, profile, topics, producer, LoadClock.system());
+            double elapsed = ledger.elapsed().toMillis() / 1000.0;
+            double achieved = elapsed <= 0 ? 0 : ledger.in() / elapsed;
+            CommitWatcher watcher = CommitWatcher.of(s.admin, subject.applicationId(), topics.inputs(), subject.repartitions());
+            if (!watcher.await(POLL, Duration.ofMinutes(10), subject.failed(), null)) {
+                throw new IllegalStateException("the latency phase's application did not catch up with its input (state " + subject.state().get() + ")");
             }
+            long expected = subject.expectedOutput().applyAsLong(ledger);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (probe.received() < expected && System.nanoTime() < deadline) Thread.sleep(50);
+            BenchReport.Percentiles steady = BenchReport.Percentiles.of(probe.steady());
+            BenchReport.Percentiles warm = BenchReport.Percentiles.of(probe.warmup());
+            say(String.format(Locale.ROOT, "latency: %,d records sent at %,.0f/s; %,d of %,d expected output records received: p50 %.0f ms, p99 %.0f ms, p99.9 %.0f ms, max %.0f ms",
+                    ledger.in(), achieved, probe.received(), expected, steady.p50(), steady.p99(), steady.p999(), steady.max()));
+            return new BenchReport.Latency(true, basis, offeredRate, achieved, elapsed, ledger.in(), commitInterval, LATENCY_PRODUCER_LINGER_MS,
+                    options.warmup().toMillis() / 1000.0, steady, warm, MachineInfo.loadAverage()[0]);
         }
     }
 

@@ -163,9 +163,13 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
     }
 
     /** The latency phases: at half the ceiling's throughput, at half event-dedup's, and pre-keyed at half its own. */
-    public record Latencies(Latency atHalfCeiling, Latency atHalfDedup, Latency prekeyed) {
+    /**
+     * @param plumbingAtHalfDedup the plumbing phase's topology (event-dedup's two exactly-once hops, none of its logic) at the
+     *                            same offered rate as {@code atHalfDedup}: the floor of this design's latency at that rate
+     */
+    public record Latencies(Latency atHalfCeiling, Latency atHalfDedup, Latency prekeyed, Latency plumbingAtHalfDedup) {
         static Latencies skipped() {
-            return new Latencies(Latency.skipped(), Latency.skipped(), Latency.skipped());
+            return new Latencies(Latency.skipped(), Latency.skipped(), Latency.skipped(), Latency.skipped());
         }
     }
 
@@ -182,6 +186,7 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
     public Latency latency() { return latencies.atHalfCeiling(); }
     public Latency latencyAtHalfDedup() { return latencies.atHalfDedup(); }
     public Latency latencyPrekeyed() { return latencies.prekeyed(); }
+    public Latency latencyPlumbingAtHalfDedup() { return latencies.plumbingAtHalfDedup(); }
 
     /** The pre-loaded input, as the load generator's ledger describes it. */
     public record Workload(long logicalEvents, long inputRecords, long expectedUnique, long expectedDuplicates, long expectedMismatches,
@@ -526,11 +531,12 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
         o.put("invalid", outcomes().invalid());
     }
 
-    /** End-to-end latency at the three offered rates. */
+    /** End-to-end latency at the three offered rates, and the plumbing at the second. */
     private void latencyJson(ObjectNode root) {
         latency(root.putObject("latency"), latency());
         latency(root.putObject("latency_at_half_event_dedup_throughput"), latencyAtHalfDedup());
         latency(root.putObject("latency_prekeyed_at_half_its_throughput"), latencyPrekeyed());
+        latency(root.putObject("latency_plumbing_at_half_event_dedup_throughput"), latencyPlumbingAtHalfDedup());
     }
 
     /** Round 1's store on disk. */
@@ -706,6 +712,7 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
         latencyRows(b, "at 1/2 ceiling", latency(), false);
         latencyRows(b, "at 1/2 event-dedup", latencyAtHalfDedup(), true);
         latencyRows(b, "pre-keyed at 1/2", latencyPrekeyed(), false);
+        latencyRows(b, "plumbing at 1/2 event-dedup", latencyPlumbingAtHalfDedup(), false);
         row(b, "store bytes on disk / stored keys", mib(store.bytes()) + " / " + String.format(Locale.ROOT, "%,d", store.entries()), "", "");
         row(b, "bytes per stored key", fmt(store.bytesPerEntry(), 1), "<= " + (int) TARGET_BYTES_PER_KEY, yes(bytesPerKeyMet()));
         row(b, "peak RocksDB memory / budget", mib(memory.rocksDbPeakBytes()) + " / " + mib(memory.rocksDbBudgetBytes()), "<= budget", yes(memory.rocksDbWithinBudget()));

@@ -131,6 +131,24 @@ final class CommitWatcher {
         }
     }
 
+    /**
+     * For a group that has not started yet: commits the topics' current end offsets as its positions, so that it reads only
+     * what is written after (a consumer's {@code auto.offset.reset=latest} would resolve its position only at its first fetch,
+     * after records sent in between).
+     */
+    static void commitEnds(Admin admin, String groupId, Collection<String> topics) throws InterruptedException {
+        Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+        for (TopicPartition tp : partitions(admin, topics)) specs.put(tp, OffsetSpec.latest());
+        try {
+            Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
+            admin.listOffsets(specs).all().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach((tp, info) -> ends.put(tp, new OffsetAndMetadata(info.offset())));
+            admin.alterConsumerGroupOffsets(groupId, ends).all().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot commit the end offsets of " + topics + " for group " + groupId + ": " + e, e);
+        }
+    }
+
     static List<TopicPartition> partitions(Admin admin, Collection<String> topics) throws InterruptedException {
         if (topics.isEmpty()) return List.of();
         try {

@@ -46,7 +46,7 @@ class BenchReportTest {
         return new BenchReport(new BenchReport.Conditions(MachineInfo.current(), new double[]{1, 1, 1}, new double[]{2, 2, 2}, "own process"),
                 new BenchReport.Workload(800, RECORDS, 790, 200, 5, 10, 276, 6, 100, 0.25, 0.005, 0.01, 0.02, 1.0, MIX),
                 new BenchReport.Throughputs(ceiling, plumbing, textbook, dedup, run(0.7, 0.02, 1.0), new BenchReport.Outcomes(790, 200, 5, 10), idle),
-                new BenchReport.Latencies(BenchReport.Latency.skipped(), latency, BenchReport.Latency.skipped()),
+                new BenchReport.Latencies(BenchReport.Latency.skipped(), latency, BenchReport.Latency.skipped(), BenchReport.Latency.skipped()),
                 new StoreFootprint(50_000, 790, 1, 2), new BenchReport.Memory(1 << 30, 1 << 20, 1 << 28, 1 << 26, 100, 200, 10),
                 BenchReport.Reconciliation.skipped(), prefills, List.of(), factors);
     }

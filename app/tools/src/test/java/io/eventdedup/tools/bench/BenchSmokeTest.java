@@ -47,6 +47,7 @@ class BenchSmokeTest {
             "/latency/ran", "/latency/offered_rate_per_s", "/latency/achieved_rate_per_s", "/latency/commit_interval_ms",
             "/latency/records_measured", "/latency/p50_ms", "/latency/p99_ms", "/latency/p999_ms", "/latency/max_ms",
             "/latency_at_half_event_dedup_throughput/ran", "/latency_at_half_event_dedup_throughput/p99_ms",
+            "/latency_plumbing_at_half_event_dedup_throughput/ran", "/latency_plumbing_at_half_event_dedup_throughput/p99_ms",
             "/store/bytes_on_disk", "/store/stored_keys", "/store/bytes_per_key",
             "/memory/peak_heap_used_bytes", "/memory/peak_heap_live_after_gc_bytes", "/memory/heap_max_bytes",
             "/memory/rocksdb_peak_bytes", "/memory/rocksdb_budget_bytes", "/memory/rocksdb_within_budget",
@@ -113,6 +114,9 @@ class BenchSmokeTest {
         assertThat(json.at("/prefill/0/stored_keys_after").asLong()).isEqualTo(1_000L + keys);
         assertThat(json.at("/throughput/event_dedup_prekeyed/events_per_s").asDouble()).isPositive();
         assertThat(json.at("/latency_prekeyed_at_half_its_throughput/records_measured").asLong()).isPositive();
+        assertThat(json.at("/latency_plumbing_at_half_event_dedup_throughput/records_measured").asLong()).isPositive();
+        assertThat(json.at("/latency_plumbing_at_half_event_dedup_throughput/offered_rate_per_s").asDouble())
+                .isEqualTo(json.at("/latency_at_half_event_dedup_throughput/offered_rate_per_s").asDouble());
         // The mean of two rounds: round 1 read the pre-loaded input, round 2 that and the late tail round 1 sent.
         assertThat(json.at("/throughput/event_dedup/records").asLong()).isEqualTo(Math.round(json.at("/workload/input_records").asLong()
                 + json.at("/workload/expected_late_retries").asLong() / 2.0));
