@@ -5,6 +5,8 @@ import io.eventdedup.config.SourceConfig;
 import io.eventdedup.config.StreamsProperties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.internals.ProcessorStateManager;
@@ -75,6 +77,27 @@ final class ChangelogTopics {
             throw new IllegalStateException("cannot create the dedup stores' changelog topics: " + e.getCause(), e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("creating the dedup stores' changelog topics timed out", e);
+        }
+        awaitLeaders(admin, topics.stream().map(NewTopic::name).toList());
+    }
+
+    /** Waits until every partition has a leader: a producer that starts earlier gets NOT_LEADER_OR_FOLLOWER and retries. */
+    private static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!allLed(admin, names)) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("changelog topics " + names + " have partitions without a leader after 60 s");
+            Thread.sleep(50);
+        }
+    }
+
+    private static boolean allLed(Admin admin, List<String> names) throws InterruptedException {
+        try {
+            for (TopicDescription d : admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
+                for (TopicPartitionInfo p : d.partitions()) if (p.leader() == null || p.leader().isEmpty()) return false;
+            }
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return false; // not known to the broker's metadata yet: asked again
         }
     }
 
