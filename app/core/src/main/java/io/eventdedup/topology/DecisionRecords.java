@@ -83,8 +83,7 @@ final class DecisionRecords {
     }
 
     int topicIndex(String topic) {
-        int i = source.inputTopics().indexOf(topic);
-        return i < 0 || i >= StoreEntry.UNKNOWN_TOPIC ? StoreEntry.UNKNOWN_TOPIC : i;
+        return StoreEntry.topicIndex(source.inputTopics(), topic);
     }
 
     String topicName(int index) {

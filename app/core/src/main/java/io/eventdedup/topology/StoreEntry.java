@@ -2,6 +2,7 @@ package io.eventdedup.topology;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What the window store keeps per dedup key, next to the first-seen time that is the window's timestamp: a 16-byte fingerprint
@@ -21,6 +22,15 @@ public record StoreEntry(byte[] fingerprintPrefix, int topicIndex, int partition
     static final int SIZE = 1 + FINGERPRINT_PREFIX_BYTES + 1 + 4 + 8 + 4;
     /** The topic index of a first delivery whose input topic has no index of its own (the 256th and later topics of a source). */
     public static final int UNKNOWN_TOPIC = 255;
+
+    /**
+     * The index an entry keeps for a first delivery read from {@code topic}: its place among the source's input topics, or
+     * {@link #UNKNOWN_TOPIC} for a topic without an index of its own (not among them, or the 256th and later).
+     */
+    public static int topicIndex(List<String> inputTopics, String topic) {
+        int i = inputTopics.indexOf(topic);
+        return i < 0 || i >= UNKNOWN_TOPIC ? UNKNOWN_TOPIC : i;
+    }
 
     public static StoreEntry first(byte[] fingerprint, int topicIndex, int partition, long offset) {
         return new StoreEntry(Arrays.copyOf(fingerprint, FINGERPRINT_PREFIX_BYTES), topicIndex, partition, offset, 1, false);

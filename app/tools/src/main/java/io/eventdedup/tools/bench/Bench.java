@@ -76,6 +76,8 @@ public final class Bench {
     static final int LATENCY_PRODUCER_LINGER_MS = 5;
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration PHASE_TIMEOUT = Duration.ofHours(2);
+    /** A pre-filled store's restore: tens of millions of changelog records at some 400,000 a second, with room. */
+    private static final Duration RESTORE_TIMEOUT = Duration.ofMinutes(30);
     /** Log segments of the bench's own broker: the run writes gigabytes; the embedded broker's default 8 MiB would roll hundreds. */
     static final long SEGMENT_BYTES = 256L << 20;
 
@@ -541,8 +543,9 @@ public final class Bench {
     }
 
     /**
-     * event-dedup with {@code keys} entries in its store before the main input: a fill input of {@code keys} unique events (no
-     * retries, no bad records, its own seed) goes through the application first; then the same application (same id, same
+     * event-dedup with {@code keys} entries in its store before the main input: {@code keys} unique events (no retries, no bad
+     * records, their own seed) are stored first, by {@code --prefill-mode}: written to the stores' changelogs and restored
+     * ({@link #fillChangelog}), or sent through the application ({@link #fillThroughApp}); then the same application (same id, same
      * state) reads the main input, measured. Both steps write their outputs to topics of their own.
      */
     private BenchReport.Prefill runPrefilled(Session s, Input main, long keys) throws Exception {
@@ -551,13 +554,10 @@ public final class Bench {
         createTopics(s.admin, fill.dedupTopics());
         // The configured TTLs, not the late tail's short ones: the pre-filled keys must outlive the measured run.
         AppConfig fillConfig = s.config(name, fill, name, Map.of(), true);
-        LoadProfile profile = profile(options).toBuilder().events(keys).duplicateRatio(0).mismatchShare(0).malformedShare(0).staleShare(0)
-                .seed(options.seed() + 1000 + keys).build();
-        Input input = preload(s, fill, profile, fillConfig, false, String.format(Locale.ROOT,
-                "prefill: pre-loading %,d unique events into %s...", keys, fill.telemetryIn()));
-        long t0 = System.nanoTime();
-        runDedup(s, name + ": filling the store", fillConfig, fill, input.records(), Optional.empty());
-        double fillSeconds = (System.nanoTime() - t0) / 1e9;
+        LoadProfile profile = prefillProfile(options, keys);
+        BenchReport.Fill filled = options.prefillMode() == PrefillMode.CHANGELOG
+                ? fillChangelog(s, name, fill, fillConfig, profile)
+                : fillThroughApp(s, name, fill, fillConfig, profile);
         Topics measured = s.topics.writingTo(fill.prefix());
         AppConfig config = s.config(name, measured, name, Map.of(), true);
         say(String.format(Locale.ROOT, "%s: the main input on a store of %,d keys...", name, keys));
@@ -569,7 +569,50 @@ public final class Bench {
             sampler.close();
         }
         StoreFootprint store = measureStore(config);
-        return new BenchReport.Prefill(keys, fillSeconds, run.throughput(), store, sampler.peakRocksDb(), config.rocksDbMemoryBytes());
+        return new BenchReport.Prefill(keys, filled, run.throughput(), store, sampler.peakRocksDb(), config.rocksDbMemoryBytes());
+    }
+
+    /** The fill input of a store pre-filled with {@code keys} keys: that many unique events of the workload's mix, their own seed. */
+    static LoadProfile prefillProfile(BenchOptions o, long keys) {
+        return profile(o).toBuilder().events(keys).duplicateRatio(0).mismatchShare(0).malformedShare(0).staleShare(0)
+                .seed(o.seed() + 1000 + keys).build();
+    }
+
+    /** {@link PrefillMode#APP}: the fill input is pre-loaded into topics of its own, then the application processes it (timed). */
+    private BenchReport.Fill fillThroughApp(Session s, String name, Topics fill, AppConfig fillConfig, LoadProfile profile) throws Exception {
+        Input input = preload(s, fill, profile, fillConfig, false, String.format(Locale.ROOT,
+                "%s: pre-loading %,d unique events into %s...", name, profile.events(), fill.telemetryIn()));
+        long t0 = System.nanoTime();
+        runDedup(s, name + ": filling the store", fillConfig, fill, input.records(), Optional.empty());
+        return BenchReport.Fill.throughTheApp(input.ledger().expectedUnique(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * {@link PrefillMode#CHANGELOG}: the fill's events become the dedup stores' changelog records, written straight to the
+     * changelogs ({@link ChangelogFill}, as if read from the fill topics, which stay empty); then the application starts on the
+     * fill configuration, restores its stores from them and reaches RUNNING (timed: the restore), and closes cleanly, its state
+     * checkpointed for the measured run.
+     */
+    private BenchReport.Fill fillChangelog(Session s, String name, Topics fill, AppConfig fillConfig, LoadProfile profile) throws Exception {
+        say(String.format(Locale.ROOT, "%s: writing %,d unique events' dedup store entries straight to the stores' changelogs...", name,
+                profile.events()));
+        ChangelogFill.Result written = ChangelogFill.fill(s.admin, producerConfig(s.bootstrap, s.clientSettings, null), fillConfig, s.registry,
+                profile, fill.telemetryIn(), fill.webhooksIn(), options.partitions(), 0);
+        if (written.invalid() > 0) throw new IllegalStateException(name + ": " + written.invalid() + " fill events were invalid");
+        say(String.format(Locale.ROOT, "%s: %,d changelog records written in %.1f s (%,.0f records/s); restoring them...", name,
+                written.changelogRecords(), written.seconds(), written.recordsPerSecond()));
+        double restore = restoreStores(fillConfig);
+        say(String.format(Locale.ROOT, "%s: restored and RUNNING in %.1f s (%,.0f records/s); closing cleanly...", name, restore,
+                written.changelogRecords() / restore));
+        return new BenchReport.Fill(PrefillMode.CHANGELOG, written.changelogRecords(), written.seconds(), restore);
+    }
+
+    /** Starts the application on an empty state directory and waits until it has restored its stores (RUNNING); seconds to that. */
+    static double restoreStores(AppConfig config) throws Exception {
+        long t0 = System.nanoTime();
+        try (DedupApplication app = DedupApplication.start(config)) {
+            return awaitRunning(app, t0, RESTORE_TIMEOUT);
+        }
     }
 
     /**
@@ -1018,7 +1061,11 @@ public final class Bench {
     }
 
     private static double awaitRunning(DedupApplication app, long t0) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        return awaitRunning(app, t0, Duration.ofMinutes(2));
+    }
+
+    private static double awaitRunning(DedupApplication app, long t0, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (app.state() != KafkaStreams.State.RUNNING) {
             if (app.failed() || System.nanoTime() > deadline) throw new IllegalStateException("event-dedup did not reach RUNNING: " + app.state());
             Thread.sleep(10);

@@ -30,6 +30,8 @@ import java.util.Optional;
  * @param rounds          rounds of the alternating throughput phases: ceiling, plumbing, textbook, event-dedup, then again
  * @param inProcessBroker start the broker in this JVM (its CPU then mixes with the applications', and is not reported apart)
  * @param prefillKeys     for each N, event-dedup is also run on the main input with N keys stored first (empty: none)
+ * @param prefillMode     how those keys are stored: written to the stores' changelogs and restored (the default), or processed
+ *                        by the application
  * @param jfr             run event-dedup once more after the rounds (not counted) under Java Flight Recorder, into this file
  * @param commitIntervalsMs for each, event-dedup with {@code kafka.commit.interval.ms} set to it: its throughput on the main
  *                        input, then its latency at half that throughput (empty: none)
@@ -45,7 +47,7 @@ import java.util.Optional;
 public record BenchOptions(long events, int partitions, Duration rateDuration, Optional<Path> out, Optional<String> bootstrap,
                            Map<String, String> configEntries, Optional<String> rocksDbBudget, int tenants, long seed,
                            boolean reconcile, Optional<Path> stateDir, Duration warmup, long warmupEvents, int rounds,
-                           boolean inProcessBroker, List<Long> prefillKeys, Optional<Path> jfr, List<Long> commitIntervalsMs,
+                           boolean inProcessBroker, List<Long> prefillKeys, PrefillMode prefillMode, Optional<Path> jfr, List<Long> commitIntervalsMs,
                            boolean idleFeatures, Mix mix, List<Double> observationFactors) {
     public static final long DEFAULT_EVENTS = 2_000_000;
     public static final int DEFAULT_PARTITIONS = 6;
@@ -66,6 +68,7 @@ public record BenchOptions(long events, int partitions, Duration rateDuration, O
         Objects.requireNonNull(stateDir);
         Objects.requireNonNull(warmup);
         prefillKeys = List.copyOf(prefillKeys);
+        Objects.requireNonNull(prefillMode);
         Objects.requireNonNull(jfr);
         commitIntervalsMs = List.copyOf(commitIntervalsMs);
         List<String> problems = new ArrayList<>();
@@ -95,92 +98,96 @@ public record BenchOptions(long events, int partitions, Duration rateDuration, O
     public static BenchOptions defaults() {
         return new BenchOptions(DEFAULT_EVENTS, DEFAULT_PARTITIONS, DEFAULT_RATE_DURATION, Optional.empty(), Optional.empty(), Map.of(),
                 Optional.empty(), DEFAULT_TENANTS, 42, false, Optional.empty(), DEFAULT_WARMUP, defaultWarmupEvents(DEFAULT_EVENTS),
-                DEFAULT_ROUNDS, false, List.of(), Optional.empty(), List.of(), false, Mix.DEFAULTS, List.of());
+                DEFAULT_ROUNDS, false, List.of(), PrefillMode.CHANGELOG, Optional.empty(), List.of(), false, Mix.DEFAULTS, List.of());
     }
 
     /** With {@code v} events and the default warm-up for that many. */
     public BenchOptions withEvents(long v) {
-        return new BenchOptions(v, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, defaultWarmupEvents(v), rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
+        return new BenchOptions(v, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, defaultWarmupEvents(v), rounds, inProcessBroker, prefillKeys, prefillMode, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withPartitions(int v) {
-        return new BenchOptions(events, v, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
+        return new BenchOptions(events, v, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, prefillMode, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withRateDuration(Duration v) {
-        return new BenchOptions(events, partitions, v, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
+        return new BenchOptions(events, partitions, v, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, prefillMode, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withOut(Path v) {
-        return new BenchOptions(events, partitions, rateDuration, Optional.ofNullable(v), bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
+        return new BenchOptions(events, partitions, rateDuration, Optional.ofNullable(v), bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, prefillMode, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withBootstrap(String v) {
-        return new BenchOptions(events, partitions, rateDuration, out, Optional.ofNullable(v), configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
+        return new BenchOptions(events, partitions, rateDuration, out, Optional.ofNullable(v), configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, prefillMode, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withConfigEntries(Map<String, String> v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, v, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, v, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, prefillMode, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withRocksDbBudget(String v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, Optional.ofNullable(v), tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, Optional.ofNullable(v), tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, prefillMode, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withTenants(int v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, v, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, v, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, prefillMode, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withSeed(long v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, v, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, v, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, prefillMode, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withReconcile(boolean v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, v, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, v, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, prefillMode, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withStateDir(Path v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, Optional.ofNullable(v), warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, Optional.ofNullable(v), warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, prefillMode, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withWarmup(Duration v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, v, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, v, warmupEvents, rounds, inProcessBroker, prefillKeys, prefillMode, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withWarmupEvents(long v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, v, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, v, rounds, inProcessBroker, prefillKeys, prefillMode, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withRounds(int v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, v, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, v, inProcessBroker, prefillKeys, prefillMode, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withInProcessBroker(boolean v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, v, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, v, prefillKeys, prefillMode, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withPrefillKeys(List<Long> v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, v, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, v, prefillMode, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
+    }
+
+    public BenchOptions withPrefillMode(PrefillMode v) {
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, v, jfr, commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withJfr(Path v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, Optional.ofNullable(v), commitIntervalsMs, idleFeatures, mix, observationFactors);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, prefillMode, Optional.ofNullable(v), commitIntervalsMs, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withIdleFeatures(boolean v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, v, mix, observationFactors);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, prefillMode, jfr, commitIntervalsMs, v, mix, observationFactors);
     }
 
     public BenchOptions withCommitIntervalsMs(List<Long> v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, v, idleFeatures, mix, observationFactors);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, prefillMode, jfr, v, idleFeatures, mix, observationFactors);
     }
 
     public BenchOptions withMix(Mix v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, v, observationFactors);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, prefillMode, jfr, commitIntervalsMs, idleFeatures, v, observationFactors);
     }
 
     public BenchOptions withObservationFactors(List<Double> v) {
-        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, jfr, commitIntervalsMs, idleFeatures, mix, v);
+        return new BenchOptions(events, partitions, rateDuration, out, bootstrap, configEntries, rocksDbBudget, tenants, seed, reconcile, stateDir, warmup, warmupEvents, rounds, inProcessBroker, prefillKeys, prefillMode, jfr, commitIntervalsMs, idleFeatures, mix, v);
     }
 
     /**

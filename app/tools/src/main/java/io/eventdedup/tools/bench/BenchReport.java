@@ -88,13 +88,38 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
     public record CommitIntervalPoint(long commitIntervalMs, Throughput throughput, Latency latency) {}
 
     /**
-     * event-dedup on a store pre-filled with {@code prefilledKeys} entries: the measured input's throughput, the store on disk after
-     * it, and the RocksDB memory during it.
+     * event-dedup on a store pre-filled with {@code prefilledKeys} entries: how the store was filled and how long it took, the
+     * measured input's throughput, the store on disk after it, and the RocksDB memory during it.
      */
-    public record Prefill(long prefilledKeys, double prefillSeconds, Throughput throughput, StoreFootprint store, long rocksDbPeakBytes,
+    public record Prefill(long prefilledKeys, Fill fill, Throughput throughput, StoreFootprint store, long rocksDbPeakBytes,
                           long rocksDbBudgetBytes) {
         public boolean rocksDbWithinBudget() {
             return rocksDbPeakBytes <= rocksDbBudgetBytes;
+        }
+
+        /** Wall-clock seconds of the fill (not counting the making of a fill input for {@link PrefillMode#APP}). */
+        public double prefillSeconds() {
+            return fill.seconds();
+        }
+    }
+
+    /**
+     * How a store was pre-filled. With {@link PrefillMode#CHANGELOG}: {@code writeSeconds} writing the changelog records
+     * ({@code records} of them), then {@code restoreSeconds} from the application's start to RUNNING while it restores them; with
+     * {@link PrefillMode#APP}: {@code writeSeconds} the application processing the fill input, {@code restoreSeconds} 0.
+     */
+    public record Fill(PrefillMode mode, long records, double writeSeconds, double restoreSeconds) {
+        public static Fill throughTheApp(long records, double seconds) {
+            return new Fill(PrefillMode.APP, records, seconds, 0);
+        }
+
+        public double seconds() {
+            return writeSeconds + restoreSeconds;
+        }
+
+        /** Changelog records restored per second; NaN when nothing was restored. */
+        public double restoreRecordsPerSecond() {
+            return mode != PrefillMode.CHANGELOG || restoreSeconds <= 0 ? Double.NaN : records / restoreSeconds;
         }
     }
 
@@ -555,7 +580,12 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
         for (Prefill p : prefills) {
             ObjectNode n = pf.addObject();
             n.put("prefilled_keys", p.prefilledKeys());
+            n.put("prefill_mode", p.fill().mode().label());
             n.put("prefill_seconds", round(p.prefillSeconds()));
+            n.put("prefill_write_seconds", round(p.fill().writeSeconds()));
+            n.put("prefill_restore_seconds", round(p.fill().restoreSeconds()));
+            n.put("prefill_records", p.fill().records());
+            n.put("prefill_restore_records_per_s", round(p.fill().restoreRecordsPerSecond(), 0));
             throughput(n.putObject("throughput"), p.throughput());
             n.put("stored_keys_after", p.store().entries());
             n.put("bytes_on_disk_after", p.store().bytes());
@@ -717,7 +747,9 @@ public record BenchReport(Conditions conditions, Workload workload, Throughputs 
         row(b, "bytes per stored key", fmt(store.bytesPerEntry(), 1), "<= " + (int) TARGET_BYTES_PER_KEY, yes(bytesPerKeyMet()));
         row(b, "peak RocksDB memory / budget", mib(memory.rocksDbPeakBytes()) + " / " + mib(memory.rocksDbBudgetBytes()), "<= budget", yes(memory.rocksDbWithinBudget()));
         for (Prefill p : prefills) {
-            row(b, String.format(Locale.ROOT, "prefilled %,d keys: events/s, app us/rec", p.prefilledKeys()),
+            row(b, String.format(Locale.ROOT, "prefilled %,d keys (%s): fill s", p.prefilledKeys(), p.fill().mode().label()),
+                    fmt(p.prefillSeconds(), 1), "", "");
+            row(b, "  events/s, app us/rec",
                     fmt(p.throughput().eventsPerSecond(), 0) + ", " + fmt(p.throughput().appCpuMicrosPerRecord(), 1), "", "");
             row(b, "  bytes per key / RocksDB peak of budget", fmt(p.store().bytesPerEntry(), 1) + " / " + mib(p.rocksDbPeakBytes()) + " of "
                     + mib(p.rocksDbBudgetBytes()), "<= " + (int) TARGET_BYTES_PER_KEY, yes(p.rocksDbWithinBudget() && p.store().bytesPerEntry() <= TARGET_BYTES_PER_KEY));

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import io.eventdedup.tools.bench.Bench;
 import io.eventdedup.tools.bench.BenchOptions;
 import io.eventdedup.tools.bench.BenchReport;
+import io.eventdedup.tools.bench.PrefillMode;
 import io.eventdedup.config.AppConfig;
 import io.eventdedup.config.ConfigException;
 import io.eventdedup.config.ConfigLoader;
@@ -62,9 +63,15 @@ final class BenchCommand implements Callable<Integer> {
     int rounds = BenchOptions.DEFAULT_ROUNDS;
 
     @Option(names = "--prefill-keys", paramLabel = "N", split = ",", description = "Also run event-dedup on the main input with N "
-            + "keys stored first (N unique events through the application), for each N: throughput, bytes per stored key and RocksDB "
+            + "keys stored first (N unique events, see --prefill-mode), for each N: throughput, bytes per stored key and RocksDB "
             + "memory as the store grows (e.g. 1000000,10000000).")
     List<Long> prefillKeys = new ArrayList<>();
+
+    @Option(names = "--prefill-mode", paramLabel = "MODE", description = "How --prefill-keys fills the store: changelog writes the "
+            + "dedup stores' changelog topics directly with the records the application would have written for N unique events, "
+            + "and the application restores its stores from them (minutes for tens of millions of keys); app sends the N events "
+            + "through the application (its throughput: hours for tens of millions) (default: ${DEFAULT-VALUE}).")
+    String prefillMode = PrefillMode.CHANGELOG.label();
 
     @Option(names = "--commit-intervals", paramLabel = "MS", split = ",", description = "Also run event-dedup with "
             + "kafka.commit.interval.ms set to each (e.g. 50,100,200): its throughput, then its latency at half that throughput: "
@@ -147,7 +154,7 @@ final class BenchCommand implements Callable<Integer> {
             options = new BenchOptions(events, partitions, Duration.ofSeconds(rateSeconds), Optional.ofNullable(out), Optional.ofNullable(bootstrap),
                     base, Optional.ofNullable(rocksDbBudget), tenants, seed, reconcile, Optional.ofNullable(stateDir), Duration.ofSeconds(warmupSeconds),
                     warmupEvents != null ? warmupEvents : BenchOptions.defaultWarmupEvents(events), rounds, inProcessBroker,
-                    prefillKeys, Optional.ofNullable(jfr), commitIntervals, idleFeatures,
+                    prefillKeys, PrefillMode.parse(prefillMode), Optional.ofNullable(jfr), commitIntervals, idleFeatures,
                     new BenchOptions.Mix(webhookShare, staleShare, lateRetryShare, schemaUpgrade), observationFactors);
             AppConfig probe = Bench.previewConfig(options);
             AvroLimits.apply(probe);

@@ -104,8 +104,8 @@ class BenchReportTest {
 
     @Test
     void prefillRatioIsTheLargestStoreOverTheSmallest() {
-        var small = new BenchReport.Prefill(1_000_000, 10, run(1, 0.02, Double.NaN), new StoreFootprint(60_000_000, 1_000_000, 1, 1), 100, 200);
-        var large = new BenchReport.Prefill(10_000_000, 100, run(1.25, 0.02, Double.NaN), new StoreFootprint(600_000_000, 10_000_000, 1, 1), 150, 200);
+        var small = new BenchReport.Prefill(1_000_000, BenchReport.Fill.throughTheApp(1_000_000, 10), run(1, 0.02, Double.NaN), new StoreFootprint(60_000_000, 1_000_000, 1, 1), 100, 200);
+        var large = new BenchReport.Prefill(10_000_000, BenchReport.Fill.throughTheApp(10_000_000, 100), run(1.25, 0.02, Double.NaN), new StoreFootprint(600_000_000, 10_000_000, 1, 1), 150, 200);
         BenchReport r = report(List.of(large, small));
         assertThat(r.prefillRatio()).isEqualTo(0.8);
         assertThat(r.prefillMet()).isTrue();
