@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Drops the four Kafka log events that every start or expected recovery produces and nobody can act on, and nothing else:
  * <ul>
  *   <li>TaskManager's ERROR "Get exceptions for the following tasks" when every exception in it is a TaskCorruptedException: under
- *       exactly-once a store not closed cleanly (SIGKILL, OOM kill) is wiped and rebuilt from its changelog. The task ids are kept
+ *       exactly-once a store without a checkpoint (not closed cleanly: SIGKILL, OOM kill; or closed while it had held nothing, so
+ *       Kafka Streams had no offset to write) is wiped and rebuilt from its changelog. The task ids are kept
  *       for {@link io.eventdedup.runtime.RestoreSummary}, which logs one WARN line saying what was restored and why.</li>
  *   <li>NetworkClient's WARN about UNKNOWN_TOPIC_OR_PARTITION when every topic named is a repartition topic: the consumer asks
  *       for them before Kafka Streams has created them at the first rebalance.</li>
@@ -39,7 +40,8 @@ public final class ExpectedNoiseFilter extends TurboFilter {
         if (format == null || logger == null) return FilterReply.NEUTRAL;
         String name = logger.getName();
         if (level == Level.ERROR && name.endsWith(".TaskManager") && format.contains("Get exceptions for the following tasks")) {
-            return onlyCorruptedTasks(params) ? FilterReply.DENY : FilterReply.NEUTRAL;
+            boolean corruptedOnly = params == null || params.length == 0 ? onlyCorruptedTasks(format) : onlyCorruptedTasks(params);
+            return corruptedOnly ? FilterReply.DENY : FilterReply.NEUTRAL;
         }
         if (level == Level.WARN && name.equals("org.apache.kafka.clients.NetworkClient") && format.contains("recoverable issue")) {
             return onlyMissingRepartitionTopics(format, params) ? FilterReply.DENY : FilterReply.NEUTRAL;
@@ -61,6 +63,29 @@ public final class ExpectedNoiseFilter extends TurboFilter {
             if (!(e instanceof org.apache.kafka.streams.errors.TaskCorruptedException)) return false;
         }
         byTask.keySet().forEach(id -> CORRUPTED.add(String.valueOf(id)));
+        return true;
+    }
+
+    /** A task id followed by its exception's class in a formatted map: {@code 5_3=org.apache...TaskCorruptedException: ...}. */
+    private static final java.util.regex.Pattern TASK_ENTRY = java.util.regex.Pattern.compile("(?:\\{|, )(\\d+_\\d+)=([\\w.$]+)");
+
+    /**
+     * The same decision on the message as Kafka's own loggers hand it over: {@code LogContext} formats the message (prefix and
+     * arguments) before it reaches the logging framework, so the map is text by then: "... tasks: {5_3=org.apache...
+     * TaskCorruptedException: Tasks [5_3] are corrupted ..., 5_5=...}".
+     */
+    static boolean onlyCorruptedTasks(String message) {
+        int open = message.indexOf('{', message.indexOf("Get exceptions for the following tasks"));
+        if (open < 0) return false;
+        java.util.regex.Matcher m = TASK_ENTRY.matcher(message);
+        m.region(open, message.length());
+        Set<String> ids = new java.util.TreeSet<>();
+        while (m.find()) {
+            if (!m.group(2).equals(org.apache.kafka.streams.errors.TaskCorruptedException.class.getName())) return false;
+            ids.add(m.group(1));
+        }
+        if (ids.isEmpty()) return false;
+        CORRUPTED.addAll(ids);
         return true;
     }
 

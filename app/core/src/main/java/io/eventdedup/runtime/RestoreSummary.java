@@ -108,8 +108,8 @@ public final class RestoreSummary implements StateRestoreListener {
                     + "hold uncommitted writes, so they were wiped and rebuilt; nothing to do unless this repeats";
         }
         if (!wiped.isEmpty()) {
-            return "tasks " + wiped + " were not closed cleanly (killed or crashed) and, under exactly-once, their stores were wiped "
-                    + "and rebuilt; nothing to do unless this repeats";
+            return "tasks " + wiped + " had stores without a checkpoint (not closed cleanly, or a store that had held nothing when it "
+                    + "was last closed) and, under exactly-once, their stores were wiped and rebuilt; nothing to do unless this repeats";
         }
         if (fromScratch == partitions) return "no local state for these tasks (new instance, empty state.dir, or tasks moved here)";
         return "catching up the changelog written since this instance last had the tasks";

@@ -30,6 +30,38 @@ class ExpectedNoiseFilterTest {
         assertThat(ExpectedNoiseFilter.drainCorruptedTasks()).containsExactly("1_1");
     }
 
+    /**
+     * Kafka logs through its {@code LogContext}, which formats prefix and arguments before the logging framework sees them:
+     * the filter gets the map as text and no parameters. This goes through that real path and logback's shipped configuration.
+     */
+    @Test
+    void dropsTheCorruptedTaskErrorAsKafkasLogContextHandsItOver() {
+        ch.qos.logback.classic.Logger target = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.apache.kafka.streams.processor.internals.TaskManager.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen = new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        target.addAppender(seen);
+        try {
+            ExpectedNoiseFilter.drainCorruptedTasks();
+            org.slf4j.Logger log = new org.apache.kafka.common.utils.LogContext("stream-thread [t-StreamThread-1] ")
+                    .logger(org.apache.kafka.streams.processor.internals.TaskManager.class);
+            Map<TaskId, RuntimeException> corrupted = new java.util.TreeMap<>(Map.of(
+                    new TaskId(5, 3), new TaskCorruptedException(Set.of(new TaskId(5, 3))),
+                    new TaskId(5, 5), new TaskCorruptedException(Set.of(new TaskId(5, 5)))));
+            log.error("Get exceptions for the following tasks: {}", corrupted);
+            assertThat(seen.list).as("the corrupted-task ERROR is dropped").isEmpty();
+            assertThat(ExpectedNoiseFilter.drainCorruptedTasks()).containsExactly("5_3", "5_5");
+
+            Map<TaskId, RuntimeException> mixed = new java.util.TreeMap<>(corrupted);
+            mixed.put(new TaskId(3, 2), new StreamsException("disk full"));
+            log.error("Get exceptions for the following tasks: {}", mixed);
+            assertThat(seen.list).as("a task error that is not a corruption is kept").hasSize(1);
+            assertThat(seen.list.get(0).getLevel()).isEqualTo(Level.ERROR);
+        } finally {
+            target.detachAppender(seen);
+        }
+    }
+
     @Test
     void keepsATaskErrorThatIsNotACorruption() {
         FilterReply r = decide("org.apache.kafka.streams.processor.internals.TaskManager", Level.ERROR,
