@@ -787,30 +787,13 @@ public final class Bench {
     private BenchReport.Throughput runStreams(Session s, String phase, Topology topology, Properties props, AppConfig config, Topics topics,
                                               List<String> repartitions, long records) throws Exception {
         PhaseMeter meter = new PhaseMeter(s, topics);
-        KafkaStreams streams = new KafkaStreams(topology, props);
-        long[] runningAt = {-1};
-        boolean[] failed = {false};
-        streams.setStateListener((now, before) -> {
-            if (now == KafkaStreams.State.RUNNING && runningAt[0] < 0) runningAt[0] = System.nanoTime();
-            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) failed[0] = true;
-        });
         long t0 = System.nanoTime();
-        try {
-            streams.start();
-            // Repartition topics exist once the group's leader has created them, before the first RUNNING.
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (runningAt[0] < 0) {
-                if (failed[0] || System.nanoTime() > deadline) throw new IllegalStateException("the " + phase + " application did not reach RUNNING: " + streams.state());
-                Thread.sleep(10);
-            }
+        try (StartedStreams streams = StartedStreams.start(phase, topology, props)) {
             CommitWatcher watcher = CommitWatcher.of(s.admin, config.applicationId(), topics.inputs(), repartitions);
-            boolean done = watcher.await(POLL, PHASE_TIMEOUT, () -> failed[0], progress(phase, records, t0));
+            boolean done = watcher.await(POLL, PHASE_TIMEOUT, streams::failed, progress(phase, records, t0));
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (!done) throw new IllegalStateException("the " + phase + " application did not finish the input (state " + streams.state() + ")");
-            double toRunning = runningAt[0] < 0 ? 0 : (runningAt[0] - t0) / 1e9;
-            return meter.measured(phase, records, seconds, toRunning, config, Double.NaN, "");
-        } finally {
-            streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(60)).leaveGroup(true));
+            return meter.measured(phase, records, seconds, (streams.runningAtNanos() - t0) / 1e9, config, Double.NaN, "");
         }
     }
 
@@ -960,26 +943,13 @@ public final class Bench {
         CommitWatcher.commitEnds(s.admin, config.applicationId(), topics.inputs());
         say(String.format(Locale.ROOT, "latency: the plumbing, from the inputs' end; offering %,.0f records/s (%s) for %.0f s...",
                 offeredRate, basis, options.rateDuration().toMillis() / 1000.0));
-        KafkaStreams streams = new KafkaStreams(PlumbingTopology.build(routes(s.dedupConfig, topics, topics.plumbingTelemetry(),
-                topics.plumbingWebhooks()), props), props);
-        boolean[] failed = {false};
-        streams.setStateListener((now, before) -> {
-            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) failed[0] = true;
-        });
-        try {
-            streams.start();
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (streams.state() != KafkaStreams.State.RUNNING) {
-                if (failed[0] || System.nanoTime() > deadline) throw new IllegalStateException("the plumbing did not reach RUNNING: " + streams.state());
-                Thread.sleep(10);
-            }
+        Topology topology = PlumbingTopology.build(routes(s.dedupConfig, topics, topics.plumbingTelemetry(), topics.plumbingWebhooks()), props);
+        try (StartedStreams streams = StartedStreams.start("latency plumbing", topology, props)) {
             List<String> repartitions = List.of(repartitionTopic(config, PlumbingTopology.repartitionName(0)),
                     repartitionTopic(config, PlumbingTopology.repartitionName(1)));
             LatencySubject subject = new LatencySubject(config.applicationId(), repartitions, List.of(topics.plumbingTelemetry(), topics.plumbingWebhooks()),
-                    () -> failed[0], streams::state, LoadLedger::in);
+                    streams::failed, streams::state, LoadLedger::in);
             return measureLatency(s, input, basis, offeredRate, seedOffset, commitIntervalOf(props), subject);
-        } finally {
-            streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(60)).leaveGroup(true));
         }
     }
 

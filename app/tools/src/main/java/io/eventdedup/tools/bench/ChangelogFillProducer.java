@@ -1,20 +1,15 @@
 package io.eventdedup.tools.bench;
 
-import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.metrics.KafkaMetric;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,8 +28,10 @@ import java.util.function.LongSupplier;
  * runs exactly as for a fill through the application (same events, partitions, timestamps and headers), and the store gets what
  * the application would have written.
  * Failures of the real producer are counted and rethrown by {@link #flush()}. Not thread-safe: the generator sends from one thread.
+ * <p>Kafka's {@link MockProducer} answers every other {@link Producer} call (metrics, transactions, close); none of its sends are
+ * kept, since {@link #send} is this class's own.
  */
-final class ChangelogFillProducer implements Producer<byte[], byte[]> {
+final class ChangelogFillProducer extends MockProducer<byte[], byte[]> {
     private static final Node NOWHERE = new Node(-1, "changelog-fill", -1);
 
     private final Producer<byte[], byte[]> changelog;
@@ -60,6 +57,7 @@ final class ChangelogFillProducer implements Producer<byte[], byte[]> {
      * @param sampleSize how many of the first input records (as sent, with their offsets) {@link #sample()} keeps
      */
     ChangelogFillProducer(Producer<byte[], byte[]> changelog, StoreChangelogRecords records, int partitions, LongSupplier wallClock, int sampleSize) {
+        super(false, null, new ByteArraySerializer(), new ByteArraySerializer());
         this.changelog = changelog;
         this.records = records;
         this.partitions = partitions;
@@ -68,7 +66,7 @@ final class ChangelogFillProducer implements Producer<byte[], byte[]> {
     }
 
     @Override
-    public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+    public synchronized Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
         if (record.partition() == null) throw new IllegalArgumentException("the fill needs the input partition of every record");
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
         long offset = nextOffset.computeIfAbsent(tp, k -> new long[1])[0]++;
@@ -88,13 +86,13 @@ final class ChangelogFillProducer implements Producer<byte[], byte[]> {
     }
 
     @Override
-    public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) {
+    public synchronized Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) {
         return send(record, null);
     }
 
     /** Flushes the changelog records sent so far; throws when any could not be written. */
     @Override
-    public void flush() {
+    public synchronized void flush() {
         changelog.flush();
         if (failures.get() > 0) {
             throw new IllegalStateException(failures.get() + " of " + written + " changelog records could not be written; first failure: "
@@ -118,60 +116,5 @@ final class ChangelogFillProducer implements Producer<byte[], byte[]> {
     /** The first input records as the generator sent them, with the offsets they were given (as the record's partition's next). */
     List<ProducerRecord<byte[], byte[]>> sample() {
         return List.copyOf(sample);
-    }
-
-    @Override
-    public Map<MetricName, ? extends Metric> metrics() {
-        return Map.of();
-    }
-
-    @Override
-    public void close() {
-        // owns nothing: the changelog producer is the caller's
-    }
-
-    @Override
-    public void close(Duration timeout) {
-        close();
-    }
-
-    @Override
-    public void initTransactions() {
-        throw new UnsupportedOperationException("the changelog fill is not transactional");
-    }
-
-    @Override
-    public void beginTransaction() {
-        throw new UnsupportedOperationException("the changelog fill is not transactional");
-    }
-
-    @Override
-    public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata groupMetadata) {
-        throw new UnsupportedOperationException("the changelog fill is not transactional");
-    }
-
-    @Override
-    public void commitTransaction() {
-        throw new UnsupportedOperationException("the changelog fill is not transactional");
-    }
-
-    @Override
-    public void abortTransaction() {
-        throw new UnsupportedOperationException("the changelog fill is not transactional");
-    }
-
-    @Override
-    public void registerMetricForSubscription(KafkaMetric metric) {
-        throw new UnsupportedOperationException("the changelog fill reports no client metrics");
-    }
-
-    @Override
-    public void unregisterMetricFromSubscription(KafkaMetric metric) {
-        throw new UnsupportedOperationException("the changelog fill reports no client metrics");
-    }
-
-    @Override
-    public Uuid clientInstanceId(Duration timeout) {
-        throw new UnsupportedOperationException("the changelog fill has no client instance id");
     }
 }
